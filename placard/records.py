@@ -87,8 +87,11 @@ class DateMention:
     end: int
     date: ResolvedDate
     # "explicit" (a month name or number), "weekday", "relative" ("yesterday"),
-    # "published" (today / now: the publication date itself)
+    # "published" (today / now: the publication date itself), "anaphoric"
+    # ("the next day", "a day earlier": ``offset_days`` from the date the
+    # text spoke of last; ``date`` then holds the fallback against published)
     kind: str = "explicit"
+    offset_days: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class Trigger:
     form: str
     sentence: int  # index into Article.sentences
     strength: float = 1.0  # how sure the word alone makes us (0..1)
+    generic: bool = False  # "protest", "demonstration": any form; a specific word near wins
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,325 @@
+"""From triggers, dates and places to events, by the codebook's unit rule.
+
+One event is one protest in one city on one day. We read the sentences in
+order and keep *drafts*: a sentence that reports a protest joins the draft
+whose city and date it fits, or opens a new one when it names another city
+or day (a multi-city sentence opens one per city). Sentences without a
+trigger that continue the story ("They said they would remain in the
+building", "None of them did.") attach to the draft just before them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from placard import fields
+from placard.detect import lexicon_for
+from placard.language import matching_text
+from placard.lexicon import Lexicon
+from placard.places import canonical_city_key
+from placard.records import Article, DateMention, Event, Place, ResolvedDate, Response, Trigger
+
+# Specific forms win over the generic "protest"; among specific ones, the
+# rarer word is the more informative.
+FORM_PRIORITY = {"hunger-strike": 8, "sit-in": 7, "blockade": 6, "picket": 5, "strike": 4, "march": 3,
+                 "riot": 2, "other": 1, "rally": 0}
+FOLLOW_UP = re.compile(
+    r"^\W*(?:they|the (?:protesters|demonstrators|women|men|mothers|workers|activists|strikers|participants|crowd|"
+    r"group|rally|protest|picket|march)|protesters|demonstrators|participants|police|none of them|some (?:of them|"
+    r"protesters)|both|most were|organi[sz]ers?|он[иа]?|они|участники|протестующие|полиция|олар|наразылар|полиция)\b",
+    re.IGNORECASE)
+ANOTHER = re.compile(r"\b(?:another|earlier|previous|last (?:year|month|week)|a (?:day|week|month) earlier|"
+                     r"also|similar|ещё один|еще один|другой|тағы|бұрын)\b", re.IGNORECASE)
+PRESENT = re.compile(r"\b(?:is|are|remain|remains|continues?|continuing|ongoing|has been|have been|"
+                     r"продолжа\w*|жалғас\w*)\b", re.IGNORECASE)
+
+
+@dataclass
+class Draft:
+    """An event being assembled (mutable while we read; frozen into an Event)."""
+
+    triggers: list[Trigger] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+    city: Optional[Place] = None
+    region: Optional[Place] = None  # admin1 or country when no city is named
+    date: Optional[ResolvedDate] = None
+    date_explicit: bool = False
+    specificity: float = 0.0
+
+    @property
+    def city_key(self) -> Optional[str]:
+        return canonical_city_key(self.city.name) if self.city else None
+
+    def add_sentence(self, index: int) -> None:
+        if index not in self.sentences:
+            self.sentences.append(index)
+            self.sentences.sort()
+
+
+def _dates_agree(a: Optional[ResolvedDate], b: Optional[ResolvedDate]) -> bool:
+    if a is None or b is None:
+        return True
+    x, y = a.value, b.value
+    n = min(len(x), len(y))
+    return all(p == q or "X" in (p, q) for p, q in zip(x[:n], y[:n]))
+
+
+class EventBuilder:
+    """Groups one article's triggers into events. Built per article."""
+
+    def __init__(self, article: Article, lexicon: Lexicon):
+        self.article = article
+        self.lexicon = lexicon
+        self.text = matching_text(article.text, article.lang)
+        self.drafts: list[Draft] = []
+        self.current: Optional[Draft] = None
+        n = len(article.sentences)
+        self.triggers_at: list[list[Trigger]] = [[] for _ in range(n)]
+        for t in article.triggers:
+            self.triggers_at[t.sentence].append(t)
+        self.dates_at: list[list[DateMention]] = [[] for _ in range(n)]
+        for d in article.dates:
+            i = article.sentence_at(d.start)
+            if i >= 0:
+                self.dates_at[i].append(d)
+        self.places_at: list[list[Place]] = [[] for _ in range(n)]
+        self.dateline: list[Place] = []
+        for p in article.places:
+            if p.role == "dateline":
+                self.dateline.append(p.place)
+                continue
+            i = article.sentence_at(p.start)
+            if i >= 0 and p.place not in self.places_at[i]:
+                self.places_at[i].append(p.place)
+        self.trigger_regex = re.compile("|".join(r.regex.pattern for r in lexicon.triggers), re.IGNORECASE)
+        self.last_date: Optional[ResolvedDate] = None
+
+    # -------------------------------------------------------------- reading
+    def sentence_text(self, i: int) -> str:
+        s = self.article.sentences[i]
+        return self.text[s.start:s.end]
+
+    def pick_date(self, i: int, triggers: list[Trigger]) -> Optional[ResolvedDate]:
+        mentions = self.dates_at[i]
+        if not mentions:
+            return None
+        anchor = triggers[0].start if triggers else self.article.sentences[i].start
+        best = min(mentions, key=lambda d: abs(d.start - anchor))
+        if best.kind == "anaphoric" and best.offset_days is not None and self.last_date is not None:
+            return _shift(self.last_date, best.offset_days) or best.date
+        return best.date
+
+    def specificity(self, i: int, triggers: list[Trigger], date, cities) -> float:
+        segment = self.sentence_text(i)
+        score = 0.0
+        score += 1.0 if date is not None else 0.0
+        score += 1.0 if cities else 0.0
+        crowd = fields.find_crowd(self.lexicon, segment, self.trigger_regex)
+        score += 1.0 if crowd is not None else 0.0
+        score += 0.5 if fields.site_in(self.lexicon, segment) else 0.0
+        if max(t.strength for t in triggers) >= 0.9:
+            score += 0.5
+        if fields.is_generic(self.lexicon, segment):
+            score -= 1.5
+        return score
+
+    # -------------------------------------------------------------- grouping
+    def find_draft(self, city: Optional[Place], date: Optional[ResolvedDate], i: int) -> Optional[Draft]:
+        key = canonical_city_key(city.name) if city else None
+        paragraph = self.article.sentences[i].paragraph
+        best, best_score = None, -1.0
+        for draft in self.drafts:
+            if key and draft.city_key and key != draft.city_key:
+                continue
+            if not _dates_agree(date, draft.date):
+                continue
+            near = paragraph - self.article.sentences[draft.sentences[-1]].paragraph <= 1
+            if date is not None and draft.date is None and not near:
+                continue  # a dated mention far away from an undated story is another event
+            if key and draft.city is None and draft.region is not None and city.country != draft.region.country:
+                continue
+            score = (2.0 if key and key == draft.city_key else 0.0) + (2.0 if date and draft.date == date else 0.0)
+            score += 1.0 if draft is self.current else 0.0
+            score += 0.5 if near else 0.0
+            if score > best_score:
+                best, best_score = draft, score
+        return best
+
+    def read(self) -> list[Draft]:
+        sentences = self.article.sentences
+        for i in range(len(sentences)):
+            triggers = self.triggers_at[i]
+            if not triggers:
+                self.follow_up(i)
+                continue
+            segment = self.sentence_text(i)
+            date = self.pick_date(i, triggers)
+            cities = [p for p in self.places_at[i] if p.precision == "city"]
+            regions = [p for p in self.places_at[i] if p.precision != "city"]
+            spec = self.specificity(i, triggers, date, cities)
+            has_new_info = date is not None or bool(cities)
+            if not has_new_info:
+                near_current = self.current is not None and \
+                    sentences[i].paragraph - sentences[self.current.sentences[-1]].paragraph <= 0 or \
+                    (self.current is not None and i - self.current.sentences[-1] <= 1)
+                if near_current and not ANOTHER.search(segment):
+                    self.attach(self.current, i, triggers, regions)
+                    continue
+                if spec < 1.0 and not (not self.drafts and spec >= 0.5 and sentences[i].paragraph <= 2):
+                    continue  # a passing, generic mention
+                self.open(i, triggers, None, None, regions, spec)
+                continue
+            for city in cities or [None]:
+                draft = None if ANOTHER.search(segment) and date is not None and cities else \
+                    self.find_draft(city, date, i)
+                if draft is None:
+                    if spec < 1.0:
+                        continue
+                    self.open(i, triggers, city, date, regions, spec)
+                else:
+                    self.attach(draft, i, triggers, regions, city, date)
+            if date is not None:
+                self.last_date = date
+        return self.drafts
+
+    def open(self, i, triggers, city, date, regions, spec) -> None:
+        draft = Draft(specificity=spec)
+        self.drafts.append(draft)
+        self.attach(draft, i, triggers, regions, city, date)
+
+    def attach(self, draft: Draft, i: int, triggers, regions, city=None, date=None) -> None:
+        draft.triggers.extend(triggers)
+        draft.add_sentence(i)
+        if city is not None and draft.city is None:
+            draft.city = city
+        if date is not None and draft.date is None:
+            draft.date, draft.date_explicit = date, True
+        if regions and draft.region is None:
+            draft.region = regions[0]
+        self.current = draft
+
+    def follow_up(self, i: int) -> None:
+        """A sentence without a trigger joins the event just before it when it continues that story."""
+        draft = self.current
+        if draft is None:
+            return
+        last = draft.sentences[-1]
+        sentences = self.article.sentences
+        if i - last > 2 or sentences[i].paragraph - sentences[last].paragraph > 1:
+            return
+        segment = self.sentence_text(i)
+        has_response = any(r.search(segment) for r in self.lexicon.responses.values())
+        has_claim = bool(self.lexicon.claim_cues and self.lexicon.claim_cues.search(segment))
+        if FOLLOW_UP.search(segment) or (has_response and i - last <= 1) or (has_claim and i - last <= 1):
+            if self.dates_at[i] and not any(_dates_agree(d.date, draft.date) for d in self.dates_at[i]):
+                return
+            draft.add_sentence(i)
+
+    # -------------------------------------------------------------- fields
+    def finish(self, draft: Draft, index: int) -> Optional[Event]:
+        article, lexicon = self.article, self.lexicon
+        segments = [self.sentence_text(i) for i in draft.sentences]
+        trigger_sentences = sorted({t.sentence for t in draft.triggers})
+        trigger_text = " ".join(self.sentence_text(i) for i in trigger_sentences)
+
+        specific = [t for t in draft.triggers if not t.generic]
+        pool = specific or draft.triggers
+        form = max(pool, key=lambda t: (t.strength >= 0.9, FORM_PRIORITY.get(t.form, 0), t.strength)).form
+        strength = max(t.strength for t in draft.triggers)
+
+        place = draft.city
+        if place is None and len(self.dateline) == 1 and (index == 0 or trigger_sentences[0] < 4):
+            place = self.dateline[0]
+        if place is None:
+            place = draft.region
+
+        status = "occurred"
+        cues = [fields.status_cue(lexicon, self.sentence_text(i)) for i in trigger_sentences]
+        date = draft.date
+        published = article.published
+        if "prevented" in cues:
+            status = "prevented"
+        elif "planned" in cues and (date is None or published is None or date.value >= published.value):
+            status = "planned"
+        if date is None and published is not None and status == "occurred":
+            first = article.sentences[trigger_sentences[0]]
+            if index == 0 and first.paragraph <= 2 or PRESENT.search(trigger_text):
+                date = published
+
+        crowd = None
+        participants = None
+        for i in trigger_sentences + [s for s in draft.sentences if s not in trigger_sentences]:
+            segment = self.sentence_text(i)
+            found = fields.find_crowd(lexicon, segment, self.trigger_regex)
+            if found is not None and not found.is_count_of_detained:
+                crowd = found
+                participants = fields.participants_phrase(lexicon, article.text[
+                    article.sentences[i].start:article.sentences[i].end], found)
+                break
+        if participants is None:
+            for i in trigger_sentences:
+                participants = fields.participants_phrase(lexicon, self.sentence_text(i), None)
+                if participants:
+                    participants = article.text[article.sentences[i].start:article.sentences[i].end][
+                        self.sentence_text(i).find(participants):][:len(participants)]
+                    break
+
+        claims, targets, responses, organizers = [], [], {}, []
+        site = None
+        for i, segment in zip(draft.sentences, segments):
+            original = article.text[article.sentences[i].start:article.sentences[i].end]
+            for claim in fields.claims_in(lexicon, original):
+                if all(claim.text != c.text for c in claims):
+                    claims.append(claim)
+            targets += [t for t in fields.targets_in(lexicon, original) if t not in targets]
+            for response in fields.responses_in(lexicon, segment):
+                if response.type not in responses or (responses[response.type].count is None and response.count):
+                    responses[response.type] = response
+            organizers += [o for o in fields.organizers_in(lexicon, original) if o not in organizers]
+            if site is None and i in trigger_sentences:
+                site = fields.site_in(lexicon, original)
+        confidence = min(1.0, 0.35 + 0.3 * strength + 0.1 * min(draft.specificity, 3.0))
+        return Event(
+            form=form, status=status, date=date, end_date=None, place=place, site=site,
+            participants_text=participants, groups=fields.groups_in(lexicon, participants or trigger_text),
+            size_min=crowd.size_min if crowd else None, size_max=crowd.size_max if crowd else None,
+            organizers=tuple(organizers[:3]), claims=tuple(claims[:5]), targets=tuple(targets[:8]),
+            responses=tuple(responses.values()),
+            evidence_spans=tuple((article.sentences[i].start, article.sentences[i].end) for i in draft.sentences),
+            confidence=round(confidence, 3),
+        )
+
+    def events(self) -> list[Event]:
+        drafts = self.read()
+        events = []
+        for index, draft in enumerate(drafts):
+            event = self.finish(draft, index)
+            if event is not None:
+                events.append(event)
+        return events
+
+
+def _shift(date: ResolvedDate, days: int) -> Optional[ResolvedDate]:
+    from datetime import date as _date, timedelta
+
+    if date.precision != "day" or not date.year_known:
+        return None
+    y, m, d = (int(x) for x in date.value.split("-"))
+    shifted = _date(y, m, d) + timedelta(days=days)
+    return ResolvedDate(shifted.isoformat(), "day")
+
+
+class ExtractStage:
+    """Turns an article's triggers, dates and places into codebook events."""
+
+    name = "extract"
+
+    def __call__(self, article: Article) -> Article:
+        lexicon = lexicon_for(article.lang)
+        if lexicon is None or not article.triggers:
+            return article.evolve(events=())
+        return article.evolve(events=tuple(EventBuilder(article, lexicon).events()))
+
+
+__all__ = ["ExtractStage", "EventBuilder", "Draft", "Response"]

@@ -1,0 +1,139 @@
+"""Per-language word lists (``lexicons/<lang>.toml``), compiled once.
+
+A language plugs in as data: a new ``<lang>.toml`` with the same sections
+gives the detector and extractor everything they need.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Optional, Pattern
+
+from placard.errors import ConfigError
+from placard.records import FORMS, GROUPS, ISSUES, RESPONSES
+
+FLAGS = re.IGNORECASE | re.UNICODE
+
+
+def word_regex(patterns: list[str], flags: int = FLAGS) -> Optional[Pattern[str]]:
+    """One regex matching any of ``patterns`` as whole words."""
+    if not patterns:
+        return None
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    form: str
+    strength: float
+    generic: bool
+    regex: Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    triggers: tuple[TriggerRule, ...]
+    not_protest: Optional[Pattern[str]]
+    generic: Optional[Pattern[str]]
+    planned: Optional[Pattern[str]]
+    prevented: Optional[Pattern[str]]
+    numbers: dict[str, int]
+    number_words: Optional[Pattern[str]]
+    vague: tuple[tuple[Pattern[str], Optional[int], Optional[int]], ...]
+    quantifiers: dict[str, Pattern[str]]
+    people: Optional[Pattern[str]]
+    groups: dict[str, Pattern[str]]
+    claim_cues: Optional[Pattern[str]]
+    issues: dict[str, Pattern[str]]
+    target_titles: Optional[Pattern[str]]
+    institutions: Optional[Pattern[str]]
+    target_cues: Optional[Pattern[str]]
+    responses: dict[str, Pattern[str]]
+    extra: dict  # language-specific sections (e.g. Kazakh suffixes), raw
+
+
+def _compile_table(table: dict, vocabulary: tuple[str, ...], section: str, lang: str) -> dict[str, Pattern[str]]:
+    compiled = {}
+    for label, patterns in table.items():
+        if label not in vocabulary:
+            raise ConfigError(f"lexicon {lang}: [{section}] has {label!r}, not in the codebook vocabulary")
+        regex = word_regex(list(patterns))
+        if regex is not None:
+            compiled[label] = regex
+    return compiled
+
+
+def build_lexicon(data: dict) -> Lexicon:
+    lang = data.get("lang", "?")
+    try:
+        triggers = []
+        for entry in data.get("trigger", []):
+            if entry["form"] not in FORMS:
+                raise ConfigError(f"lexicon {lang}: trigger form {entry['form']!r} is not a codebook form")
+            triggers.append(TriggerRule(entry["form"], float(entry.get("strength", 1.0)),
+                                        bool(entry.get("generic", False)), word_regex(entry["patterns"])))
+        numbers = {k.lower(): int(v) for k, v in data.get("numbers", {}).items()}
+        vague = tuple(
+            (word_regex([pattern]), None if lo < 0 else lo, None if hi < 0 else hi)
+            for pattern, (lo, hi) in sorted(data.get("vague", {}).items(), key=lambda kv: -len(kv[0]))
+        )
+        status = data.get("status", {})
+        targets = data.get("targets", {})
+        return Lexicon(
+            lang=lang,
+            triggers=tuple(triggers),
+            not_protest=word_regex(data.get("not_protest", {}).get("patterns", [])),
+            generic=word_regex(data.get("generic", {}).get("patterns", [])),
+            planned=word_regex(status.get("planned", [])),
+            prevented=word_regex(status.get("prevented", [])),
+            numbers=numbers,
+            number_words=_number_regex(numbers, agglutinative=bool(data.get("x_agglutinative"))),
+            vague=vague,
+            quantifiers={k: word_regex(v) for k, v in data.get("quantifier", {}).items() if v},
+            people=word_regex(data.get("people", {}).get("patterns", [])),
+            groups=_compile_table(data.get("groups", {}), GROUPS, "groups", lang),
+            claim_cues=word_regex(data.get("claims", {}).get("cues", [])),
+            issues=_compile_table(data.get("issues", {}), ISSUES, "issues", lang),
+            target_titles=word_regex(targets.get("titles", []), re.UNICODE),
+            institutions=word_regex(targets.get("institutions", [])),
+            target_cues=word_regex(targets.get("cues", [])),
+            responses=_compile_table(data.get("responses", {}), RESPONSES, "responses", lang),
+            extra={k: v for k, v in data.items() if k.startswith("x_")},
+        )
+    except re.error as exc:
+        raise ConfigError(f"lexicon {lang}: bad pattern: {exc}") from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"lexicon {lang}: malformed entry: {exc}") from exc
+
+
+def _number_regex(numbers: dict[str, int], agglutinative: bool) -> Optional[Pattern[str]]:
+    if not numbers:
+        return None
+    body = "|".join(sorted((re.escape(k) for k in numbers), key=len, reverse=True))
+    # In Kazakh the case ending sticks to the number word ("жиырмадан астам").
+    end = "" if agglutinative else r"(?!\w)"
+    return re.compile(rf"(?<!\w)(?:{body}){end}", FLAGS)
+
+
+def available_languages() -> list[str]:
+    folder = resources.files("placard") / "lexicons"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml") and p.name.count(".") == 1
+                  and len(p.name) == 7)
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(lang: str) -> Lexicon:
+    """The compiled lexicon for ``lang`` (cached: lexicons are immutable)."""
+    path = resources.files("placard") / "lexicons" / f"{lang}.toml"
+    if not path.is_file():
+        raise ConfigError(f"no lexicon for language {lang!r}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"lexicon {lang}: {exc}") from exc
+    return build_lexicon(data)
