@@ -9,6 +9,7 @@ building", "None of them did.") attach to the draft just before them.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -30,7 +31,11 @@ FOLLOW_UP = re.compile(
     r"protesters)|both|most were|organi[sz]ers?|он[иа]?|они|участники|протестующие|полиция|олар|наразылар|полиция)\b",
     re.IGNORECASE)
 ANOTHER = re.compile(r"\b(?:another|earlier|previous|last (?:year|month|week)|a (?:day|week|month) earlier|"
-                     r"also|similar|ещё один|еще один|другой|тағы|бұрын)\b", re.IGNORECASE)
+                     r"ещё один|еще один|другой|тағы|бұрын)\b", re.IGNORECASE)
+SINCE = re.compile(r"\b(?:since|с|бері)\b", re.IGNORECASE)  # "since 1991" opens a period, it dates no event
+COORDINATION = re.compile(r"^\s*(?:,|\band\b|as well as|&|\bи\b|\bжәне\b|\bмен\b|\bпен\b|\bбен\b)", re.IGNORECASE)
+# "the demonstrators", "this rally": a trigger that points back to an event already told.
+DEFINITE = re.compile(r"\b(?:the|this|that|these|their|its|эт\w+|т\w*|бұл|осы)\s+(?:\w+\s+)?$", re.IGNORECASE)
 PRESENT = re.compile(r"\b(?:is|are|remain|remains|continues?|continuing|ongoing|has been|have been|"
                      r"продолжа\w*|жалғас\w*)\b", re.IGNORECASE)
 
@@ -84,14 +89,30 @@ class EventBuilder:
             if i >= 0:
                 self.dates_at[i].append(d)
         self.places_at: list[list[Place]] = [[] for _ in range(n)]
+        self.mentions_at: list[list[tuple[Place, int, int]]] = [[] for _ in range(n)]
         self.dateline: list[Place] = []
-        for p in article.places:
+        seen_cities: list[Place] = []
+        for p in sorted(article.places, key=lambda m: m.start):
+            place = p.place
+            if place.precision == "city":
+                place = _enclosing_city(place, seen_cities)
+                if place not in seen_cities:
+                    seen_cities.append(place)
             if p.role == "dateline":
-                self.dateline.append(p.place)
+                self.dateline.append(place)
                 continue
             i = article.sentence_at(p.start)
-            if i >= 0 and p.place not in self.places_at[i]:
-                self.places_at[i].append(p.place)
+            if i >= 0:
+                self.mentions_at[i].append((place, p.start, p.end))
+                if place not in self.places_at[i]:
+                    self.places_at[i].append(place)
+        # Spans (relative to their sentence) where numbers are dates and names are places.
+        self.masks: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        for mention in list(article.dates) + list(article.places):
+            i = article.sentence_at(mention.start)
+            if i >= 0:
+                base = article.sentences[i].start
+                self.masks[i].append((mention.start - base, mention.end - base))
         self.trigger_regex = re.compile("|".join(r.regex.pattern for r in lexicon.triggers), re.IGNORECASE)
         self.last_date: Optional[ResolvedDate] = None
 
@@ -100,22 +121,62 @@ class EventBuilder:
         s = self.article.sentences[i]
         return self.text[s.start:s.end]
 
+    PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
     def pick_date(self, i: int, triggers: list[Trigger]) -> Optional[ResolvedDate]:
-        mentions = self.dates_at[i]
+        """The date of the event a sentence reports: the finest date nearest its trigger."""
+        trigger_starts = {t.start for t in triggers}
+        # "next month's election" dates the election, "Sunday's rallies" the rallies
+        mentions = [d for d in self.dates_at[i] if d.date is not None and not (
+            self.text[d.end:d.end + 2] in ("'s", "’s") and not any(0 <= ts - d.end <= 4 for ts in trigger_starts))
+            and not (d.date.precision == "year" and SINCE.search(self.text[max(0, d.start - 8):d.end]))]
         if not mentions:
             return None
         anchor = triggers[0].start if triggers else self.article.sentences[i].start
-        best = min(mentions, key=lambda d: abs(d.start - anchor))
-        if best.kind == "anaphoric" and best.offset_days is not None and self.last_date is not None:
-            return _shift(self.last_date, best.offset_days) or best.date
+        best = min(mentions, key=lambda d: (self.PRECISION_RANK.get(d.date.precision if d.date else "year", 2),
+                                            abs(d.start - anchor)))
+        if best.kind == "anaphoric" and best.offset_days is not None:
+            # "the same day", "a day earlier": counted from the day the story is about
+            anchor_date = next((d.date for d in self.drafts if d.date and d.date.precision == "day"), self.last_date)
+            if anchor_date is not None:
+                return _shift(anchor_date, best.offset_days) or best.date
         return best.date
+
+    def event_cities(self, i: int, triggers: list[Trigger]) -> list[Place]:
+        """The cities where this sentence's protest happened.
+
+        Cities listed together ("in Aktau, Kalamkas and Zhetybay") are one
+        list, one event each; of several lists, the one nearest a trigger wins
+        ("rallied in Belgrade ... the collapse at the station in Novi Sad").
+        """
+        mentions = [m for m in self.mentions_at[i] if m[0].precision == "city"]
+        if not mentions:
+            return []
+        groups: list[list[tuple[Place, int, int]]] = [[mentions[0]]]
+        for previous, mention in zip(mentions, mentions[1:]):
+            between = self.text[previous[2]:mention[1]]
+            if len(between) <= 45 and COORDINATION.search(between) and not re.search(r"[.;:!?]", between):
+                groups[-1].append(mention)
+            else:
+                groups.append([mention])
+
+        def distance(group) -> int:
+            start, end = group[0][1], group[-1][2]
+            return min(max(0, start - t.end, t.start - end) for t in triggers)
+
+        best = min(groups, key=distance)
+        cities: list[Place] = []
+        for place, _, _ in best:
+            if place not in cities:
+                cities.append(place)
+        return cities
 
     def specificity(self, i: int, triggers: list[Trigger], date, cities) -> float:
         segment = self.sentence_text(i)
         score = 0.0
         score += 1.0 if date is not None else 0.0
         score += 1.0 if cities else 0.0
-        crowd = fields.find_crowd(self.lexicon, segment, self.trigger_regex)
+        crowd = fields.find_crowd(self.lexicon, segment, self.trigger_regex, self.masks[i])
         score += 1.0 if crowd is not None else 0.0
         score += 0.5 if fields.site_in(self.lexicon, segment) else 0.0
         if max(t.strength for t in triggers) >= 0.9:
@@ -155,18 +216,17 @@ class EventBuilder:
                 continue
             segment = self.sentence_text(i)
             date = self.pick_date(i, triggers)
-            cities = [p for p in self.places_at[i] if p.precision == "city"]
+            cities = self.event_cities(i, triggers)
             regions = [p for p in self.places_at[i] if p.precision != "city"]
             spec = self.specificity(i, triggers, date, cities)
             has_new_info = date is not None or bool(cities)
             if not has_new_info:
-                near_current = self.current is not None and \
-                    sentences[i].paragraph - sentences[self.current.sentences[-1]].paragraph <= 0 or \
-                    (self.current is not None and i - self.current.sentences[-1] <= 1)
-                if near_current and not ANOTHER.search(segment):
+                if self.continues_current(i, triggers) and not ANOTHER.search(segment):
                     self.attach(self.current, i, triggers, regions)
                     continue
-                if spec < 1.0 and not (not self.drafts and spec >= 0.5 and sentences[i].paragraph <= 2):
+                lead = not self.drafts and spec >= 0.5 and sentences[i].paragraph <= 2 and bool(
+                    self.lexicon.people and self.lexicon.people.search(segment))
+                if spec < 1.0 and not lead:
                     continue  # a passing, generic mention
                 self.open(i, triggers, None, None, regions, spec)
                 continue
@@ -179,11 +239,30 @@ class EventBuilder:
                     self.open(i, triggers, city, date, regions, spec)
                 else:
                     self.attach(draft, i, triggers, regions, city, date)
-            if date is not None:
+            if date is not None and date.precision == "day":
                 self.last_date = date
         return self.drafts
 
+    def continues_current(self, i: int, triggers: list[Trigger]) -> bool:
+        """Does this sentence go on about the event just told (same paragraph, or pointing back)?"""
+        current = self.current
+        if current is None:
+            return False
+        sentences = self.article.sentences
+        last = current.sentences[-1]
+        if sentences[i].paragraph == sentences[last].paragraph:
+            return True
+        if i - last > 6:
+            return False
+        segment_start = sentences[i].start
+        pointing_back = FOLLOW_UP.search(self.sentence_text(i)) or any(
+            DEFINITE.search(self.text[segment_start:t.start]) for t in triggers)
+        return bool(pointing_back)
+
     def open(self, i, triggers, city, date, regions, spec) -> None:
+        if date is None and self.current is not None and self.current.date is not None and \
+                self.article.sentences[i].paragraph - self.article.sentences[self.current.sentences[-1]].paragraph <= 1:
+            date = self.current.date  # "Demonstrations were also staged in X": the day told just before
         draft = Draft(specificity=spec)
         self.drafts.append(draft)
         self.attach(draft, i, triggers, regions, city, date)
@@ -206,7 +285,7 @@ class EventBuilder:
             return
         last = draft.sentences[-1]
         sentences = self.article.sentences
-        if i - last > 2 or sentences[i].paragraph - sentences[last].paragraph > 1:
+        if i - last > 3 or sentences[i].paragraph - sentences[last].paragraph > 2:
             return
         segment = self.sentence_text(i)
         has_response = any(r.search(segment) for r in self.lexicon.responses.values())
@@ -229,19 +308,33 @@ class EventBuilder:
         strength = max(t.strength for t in draft.triggers)
 
         place = draft.city
-        if place is None and len(self.dateline) == 1 and (index == 0 or trigger_sentences[0] < 4):
+        if place is None and len(self.dateline) == 1 and index == 0:
             place = self.dateline[0]
+        if place is None and draft.region is None:
+            # no place named at all: the story's city, the one told just before (or the dateline)
+            earlier = [d.city for d in self.drafts[:index] if d.city is not None]
+            place = earlier[-1] if earlier else (self.dateline[0] if len(self.dateline) == 1 else None)
         if place is None:
             place = draft.region
 
+        if lexicon.cancelled and any(lexicon.cancelled.search(self.sentence_text(i)) for i in trigger_sentences):
+            return None  # called off by its organisers: nothing happened, nothing was blocked
         status = "occurred"
-        cues = [fields.status_cue(lexicon, self.sentence_text(i)) for i in trigger_sentences]
+        cues = [fields.status_cue(lexicon, self.sentence_text(i), [
+            (t.start - article.sentences[i].start, t.end - article.sentences[i].start)
+            for t in draft.triggers if t.sentence == i]) for i in trigger_sentences]
         date = draft.date
         published = article.published
         if "prevented" in cues:
             status = "prevented"
         elif "planned" in cues and (date is None or published is None or date.value >= published.value):
             status = "planned"
+        if status == "planned" and published is not None and (date is None or date.value <= published.value):
+            # called for, then police detained or blocked the people: it could not take place
+            blocked = {"detained", "blocked", "dispersed"}
+            if any(r.type in blocked for i in draft.sentences
+                   for r in fields.responses_in(lexicon, self.sentence_text(i))):
+                status = "prevented"
         if date is None and published is not None and status == "occurred":
             first = article.sentences[trigger_sentences[0]]
             if index == 0 and first.paragraph <= 2 or PRESENT.search(trigger_text):
@@ -251,7 +344,7 @@ class EventBuilder:
         participants = None
         for i in trigger_sentences + [s for s in draft.sentences if s not in trigger_sentences]:
             segment = self.sentence_text(i)
-            found = fields.find_crowd(lexicon, segment, self.trigger_regex)
+            found = fields.find_crowd(lexicon, segment, self.trigger_regex, self.masks[i])
             if found is not None and not found.is_count_of_detained:
                 crowd = found
                 participants = fields.participants_phrase(lexicon, article.text[
@@ -272,7 +365,7 @@ class EventBuilder:
             for claim in fields.claims_in(lexicon, original):
                 if all(claim.text != c.text for c in claims):
                     claims.append(claim)
-            targets += [t for t in fields.targets_in(lexicon, original) if t not in targets]
+            targets += [t for t in fields.targets_in(lexicon, original, self.masks[i]) if t not in targets]
             for response in fields.responses_in(lexicon, segment):
                 if response.type not in responses or (responses[response.type].count is None and response.count):
                     responses[response.type] = response
@@ -298,6 +391,23 @@ class EventBuilder:
             if event is not None:
                 events.append(event)
         return events
+
+
+NEIGHBOURHOOD_KM = 20.0
+
+
+def _enclosing_city(place: Place, earlier: list[Place]) -> Place:
+    """A district named after its city ("Mong Kok" after "Hong Kong") is that city: one city, one event."""
+    if place.lat is None or place.lon is None:
+        return place
+    for city in earlier:
+        if city.lat is None or city.country != place.country or city.geonames_id == place.geonames_id:
+            continue
+        dy = (city.lat - place.lat) * 111.0
+        dx = (city.lon - place.lon) * 111.0 * math.cos(math.radians(place.lat))
+        if math.hypot(dx, dy) <= NEIGHBOURHOOD_KM:
+            return city
+    return place
 
 
 def _shift(date: ResolvedDate, days: int) -> Optional[ResolvedDate]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from placard.lexicon import Lexicon, word_regex
 from placard.records import Claim, Response
@@ -91,16 +91,28 @@ def _quantity_phrases(lexicon: Lexicon, segment: str):
         yield start, end, low, high
 
 
-def find_crowd(lexicon: Lexicon, segment: str, trigger_regex=None) -> Optional[Crowd]:
-    """The first quantity of people in ``segment`` ("dozens of women", "about 30 people")."""
+def _overlaps(start: int, end: int, spans) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def find_crowd(lexicon: Lexicon, segment: str, trigger_regex=None, exclude=()) -> Optional[Crowd]:
+    """The first quantity of people in ``segment`` ("dozens of women", "about 30 people").
+
+    ``exclude``: spans (dates, place names) where a number is not a quantity.
+    """
     if lexicon.people is None:
         return None
     detained = lexicon.responses.get("detained")
     for start, end, low, high in sorted(_quantity_phrases(lexicon, segment)):
+        if _overlaps(start, end, exclude):
+            continue
         window = segment[end:end + 60]
         people = lexicon.people.search(window)
         near_people = people is not None and len(window[:people.start()].split()) <= 4
-        near_trigger = trigger_regex is not None and (m := trigger_regex.search(window)) is not None and \
+        # "Hundreds participating in a rally": vague words need no noun; a bare number does ("96 hours to gather")
+        vague = not NUMBER.search(segment[start:end]) and not (lexicon.number_words and lexicon.number_words.search(
+            segment[start:end]))
+        near_trigger = vague and trigger_regex is not None and (m := trigger_regex.search(window)) is not None and \
             len(window[:m.start()].split()) <= 3
         if not (near_people or near_trigger):
             continue
@@ -160,19 +172,22 @@ def _target_name_regex(titles_pattern: str) -> re.Pattern:
     return re.compile(rf"(?:{titles_pattern})\s+({CAPITALIZED.pattern})")
 
 
-def targets_in(lexicon: Lexicon, segment: str) -> list[str]:
-    """People and institutions the claims are addressed to."""
+def targets_in(lexicon: Lexicon, segment: str, exclude=()) -> list[str]:
+    """People and institutions the claims are addressed to (not dates or places: ``exclude``)."""
     targets: list[str] = []
     if lexicon.target_titles is not None:
         for m in _target_name_regex(lexicon.target_titles.pattern).finditer(segment):
-            targets.append(m.group(1))
+            if not _overlaps(m.start(1), m.end(1), exclude):
+                targets.append(m.group(1))
     if lexicon.target_cues is not None:
         for cue in lexicon.target_cues.finditer(segment):
             clause = segment[cue.end():cue.end() + 120]
             stop = re.search(r"[.;:!?]|\s--\s|\s(?:to|who|which|that|come|and speak|for)\s", clause)
             clause = clause[:stop.start()] if stop else clause
-            for name in CAPITALIZED.findall(clause):
-                words = [w for w in name.split() if w not in STOP_CAPITALIZED]
+            for m in CAPITALIZED.finditer(clause):
+                if _overlaps(cue.end() + m.start(), cue.end() + m.end(), exclude):
+                    continue
+                words = [w for w in m.group(0).split() if w not in STOP_CAPITALIZED]
                 if words:
                     targets.append(" ".join(words))
     if lexicon.institutions is not None:
@@ -264,11 +279,15 @@ def organizers_in(lexicon: Lexicon, segment: str) -> list[str]:
     return found
 
 
-def status_cue(lexicon: Lexicon, segment: str) -> Optional[str]:
+def status_cue(lexicon: Lexicon, segment: str, triggers: Sequence[tuple[int, int]] = ()) -> Optional[str]:
+    """"prevented", "planned" or None; with ``triggers`` (spans in segment) a planning word must
+    stand just before one of them ("plans to hold a rally"), not anywhere in the sentence."""
     if lexicon.prevented and lexicon.prevented.search(segment):
         return "prevented"
-    if lexicon.planned and lexicon.planned.search(segment):
-        return "planned"
+    if lexicon.planned:
+        for m in lexicon.planned.finditer(segment):
+            if not triggers or any(m.start() <= start and start - m.end() <= 60 for start, _ in triggers):
+                return "planned"
     return None
 
 

@@ -42,6 +42,7 @@ class Lexicon:
     generic: Optional[Pattern[str]]
     planned: Optional[Pattern[str]]
     prevented: Optional[Pattern[str]]
+    cancelled: Optional[Pattern[str]]
     numbers: dict[str, int]
     number_words: Optional[Pattern[str]]
     vague: tuple[tuple[Pattern[str], Optional[int], Optional[int]], ...]
@@ -91,6 +92,7 @@ def build_lexicon(data: dict) -> Lexicon:
             generic=word_regex(data.get("generic", {}).get("patterns", [])),
             planned=word_regex(status.get("planned", [])),
             prevented=word_regex(status.get("prevented", [])),
+            cancelled=word_regex(status.get("cancelled", [])),
             numbers=numbers,
             number_words=_number_regex(numbers, agglutinative=bool(data.get("x_agglutinative"))),
             vague=vague,

@@ -85,7 +85,7 @@ class DateMention:
 
     start: int
     end: int
-    date: ResolvedDate
+    date: Optional[ResolvedDate]  # None: an anaphoric date with nothing to count from
     # "explicit" (a month name or number), "weekday", "relative" ("yesterday"),
     # "published" (today / now: the publication date itself), "anaphoric"
     # ("the next day", "a day earlier": ``offset_days`` from the date the
@@ -227,4 +227,17 @@ class Result:
         }
         if self.error:
             record["error"] = self.error
+        elif not record["events"]:
+            record["note"] = self.no_event_reason()
         return record
+
+    def no_event_reason(self) -> str:
+        """Why a readable document gave no event, in one line."""
+        article = self.article
+        if article is None:
+            return "not processed"
+        if article.lang not in LANGUAGES:
+            return f"language {article.lang!r} is not read (only {', '.join(LANGUAGES)})"
+        if not article.triggers:
+            return "no protest event: no word that reports a protest"
+        return "no protest event: protest words only in passing (no specific place, date or crowd)"

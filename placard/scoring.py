@@ -529,11 +529,18 @@ def run_pipeline(documents: Iterable, pipeline=None) -> tuple[dict[str, list[dic
         from placard.pipeline import Pipeline
 
         pipeline = Pipeline.default()
+    from placard.reading import ReadFailure
+
     system: dict[str, list[dict]] = {}
     langs: dict[str, str] = {}
     for doc in documents:
         # a reader may hand over an unreadable input as a Result with its reason
-        result = doc if isinstance(doc, Result) else pipeline.run(doc)
+        if isinstance(doc, Result):
+            result = doc
+        elif isinstance(doc, ReadFailure):
+            result = Result(doc_id=doc.doc_id, error=doc.reason)
+        else:
+            result = pipeline.run(doc)
         system[result.doc_id] = result.to_record()["events"]
         lang = getattr(doc, "lang", None) or (result.article.lang if result.article else None)
         if lang:
@@ -546,5 +553,5 @@ def evaluate(docs_path: str | Path, gold_path: str | Path, pipeline=None,
     """Run the pipeline over a docs file and score it against a gold file."""
     from placard.reading import iter_documents
 
-    system, langs = run_pipeline(iter_documents(Path(docs_path)), pipeline)
+    system, langs = run_pipeline(iter_documents([Path(docs_path)]), pipeline)
     return score(load_events(gold_path), system, langs, city_key)

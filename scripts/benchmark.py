@@ -55,7 +55,7 @@ def load_documents(path: Path) -> list[Document]:
         return [Document(**{k: v for k, v in row.items() if k in fields}) for row in load_jsonl(path)]
     from placard.reading import iter_documents  # .txt/.html files and folders of them
 
-    return [d for d in iter_documents(path) if isinstance(d, Document)]
+    return [d for d in iter_documents([path]) if isinstance(d, Document)]
 
 
 def repeat_to(docs: list[Document], n: int) -> list[Document]:

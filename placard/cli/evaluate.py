@@ -16,7 +16,7 @@ from placard.errors import PlacardError
 def _documents(docs_path: Path):
     from placard.reading import iter_documents
 
-    return iter_documents(docs_path)
+    return iter_documents([docs_path])
 
 
 def _langs(docs_path: Path) -> dict[str, str]:

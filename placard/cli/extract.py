@@ -10,7 +10,7 @@ import click
 from placard.cli import main
 from placard.cli.progress import progress_bar
 from placard.pipeline import Pipeline
-from placard.reading import ReadFailure, iter_documents
+from placard.reading import DocumentReader, ReadFailure
 from placard.records import LANGUAGES, Result
 
 CSV_COLUMNS = ["doc_id", "form", "status", "date", "end_date", "country", "admin1", "city", "site", "lat", "lon",
@@ -71,13 +71,17 @@ def extract_command(paths, published, lang, fmt, output, progress):
         writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS)
         writer.writeheader()
     with progress_bar(progress, desc="extract") as bar:
-        for item in iter_documents(list(paths), published=published, lang=lang):
+        reader = DocumentReader(list(paths), published=published, lang=lang)
+        for item in reader:
             if isinstance(item, ReadFailure):
                 result = Result(doc_id=item.doc_id, error=item.reason)
             else:
                 result = pipeline.run(item)
             failed += result.error is not None
             record = result.to_record()
+            notes = reader.warnings.get(result.doc_id, ()) + (result.article.warnings if result.article else ())
+            if notes:
+                record["warning"] = "; ".join(notes)
             if fmt == "jsonl":
                 output.write(json.dumps(record, ensure_ascii=False) + "\n")
             elif fmt == "json":

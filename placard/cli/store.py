@@ -1,0 +1,336 @@
+"""``placard ingest`` and ``placard events``: fill the event store and query it."""
+from __future__ import annotations
+
+import difflib
+import logging
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import click
+
+from placard.cli import main
+from placard.errors import PlacardError
+from placard.export import EXPORTERS
+from placard.records import FORMS, ISSUES, LANGUAGES, STATUSES, Document, Result
+from placard.store import DB_ENV_VAR, DEFAULT_DB_PATH, EventQuery, IngestOutcome, Store, StoredEvent
+from placard.store import query_date_bound, resolve_db_path, search_words
+
+log = logging.getLogger(__name__)
+
+DB_HELP = (
+    f"The store: an SQLite file, created on first ingest. Default: ${DB_ENV_VAR} when set, "
+    f"else ./{DEFAULT_DB_PATH}. Example: --db events.db"
+)
+FORMATS = ("table", "json", "jsonl", "csv", "geojson")
+FORMAT_BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".geojson": "geojson"}
+# Without a terminal a progress bar only fills logs, unless the run is long.
+LONG_RUN_DOCUMENTS = 1000
+
+
+class OptionError(click.ClickException):
+    """A bad option value: one line on stderr, exit status 2 like click's own."""
+
+    exit_code = 2
+
+
+def _check_date(value: Optional[str], option: str, *, end: bool = False) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        query_date_bound(value, end=end, option=option)
+    except PlacardError:
+        raise OptionError(f"{option} takes YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2019-06-03), not {value!r}") from None
+    return value
+
+
+def search_words_or_none(text: str) -> Optional[list[str]]:
+    try:
+        return search_words(text)
+    except PlacardError:
+        return None
+
+
+def _check_choice(value: Optional[str], option: str, vocabulary: Iterable[str]) -> Optional[str]:
+    if value is None:
+        return None
+    vocabulary = tuple(vocabulary)
+    folded = value.strip().lower()
+    if folded in vocabulary:
+        return folded
+    close = difflib.get_close_matches(folded, vocabulary, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise OptionError(f"{option} {value!r} is not in the codebook{hint}; choose one of: {', '.join(vocabulary)}")
+
+
+# --- placard ingest -------------------------------------------------------
+
+
+class _Progress:
+    """A tqdm bar on stderr: from the start on a terminal, otherwise only once
+    the run turns out long (and then updated rarely)."""
+
+    def __init__(self, wanted: Optional[bool]):
+        self.wanted = wanted
+        self.count = 0
+        self.bar = None
+        self.terminal = sys.stderr.isatty()
+        if wanted or (wanted is None and self.terminal):
+            self._start()
+
+    def _start(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(file=sys.stderr, desc="ingesting", unit="doc", initial=self.count,
+                        mininterval=0.1 if self.terminal else 10.0)
+
+    def advance(self) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.wanted is None and self.count >= LONG_RUN_DOCUMENTS:
+            self._start()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _read(paths: Iterable[Path], published: Optional[str], lang: Optional[str]) -> Iterator[object]:
+    from placard.reading import iter_documents
+
+    return iter_documents(list(paths), published=published, lang=lang)
+
+
+def _result_of(pipeline, item) -> tuple[Result, Optional[str]]:
+    """The pipeline's result for a Document, or a failed result for a ReadFailure."""
+    if isinstance(item, Document):
+        try:
+            return pipeline.run(item), None
+        except Exception as exc:  # a bug in one stage must not end a long run; the summary lists it
+            log.debug("pipeline failed on %s", item.id, exc_info=True)
+            return Result(doc_id=item.id, error=f"internal error: {type(exc).__name__}: {exc}"), None
+    source = getattr(item, "source", None)
+    doc_id = getattr(item, "doc_id", None) or str(source)
+    return Result(doc_id=doc_id, error=getattr(item, "reason", None) or "unreadable"), source and str(source)
+
+
+def _summary(outcomes: list[IngestOutcome], store: Store) -> list[str]:
+    counts = Counter(o.status for o in outcomes)
+    stored = sum(o.events for o in outcomes if o.status in ("added", "updated"))
+    lines = [
+        f"documents read: {len(outcomes)}",
+        f"added: {counts['added']}, unchanged: {counts['unchanged']}, updated: {counts['updated']}, "
+        f"failed: {counts['failed']}",
+    ]
+    lines += [f"  failed {o.doc_id}: {o.error}" for o in outcomes if o.status == "failed"]
+    totals = store.stats()
+    lines.append(f"events stored: {stored}")
+    lines.append(f"store: {store.location} holds {totals['events']} events from {totals['documents']} documents")
+    return lines
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help=DB_HELP)
+@click.option("--published", metavar="DATE",
+              help="Publication date for documents that carry none; relative dates (\"yesterday\", "
+                   "\"on Saturday\") resolve against it. YYYY-MM-DD, YYYY-MM or YYYY. "
+                   "Example: --published 2024-06-25")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Language of documents that do not say; otherwise it is detected. Example: --lang ru")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar (documents/s) on stderr. Default: on when stderr is a "
+                   f"terminal, or once a run passes {LONG_RUN_DOCUMENTS:,} documents.")
+@click.pass_context
+def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optional[Path],
+                   published: Optional[str], lang: Optional[str], progress: Optional[bool]) -> None:
+    """Extract events from the documents at PATHS and keep them in the store.
+
+    PATHS are .jsonl files (one document a line: codebook section 3), .txt or
+    .html files, folders of them, or - for JSON lines on standard input. Each
+    document is one transaction: stop
+    the run at any point and what was stored stays. Ingesting a document again
+    changes nothing when its content (text or HTML, publication date,
+    language) and its events are the same; otherwise its events are replaced.
+    Documents that cannot be read or processed are stored with the reason,
+    listed at the end, and make the exit status 1.
+
+    \b
+    Examples:
+      placard ingest articles.jsonl                      # into ./placard.db
+      placard ingest pages/ --db kz.db --lang ru
+      placard ingest page.html --published 2024-06-25
+      PLACARD_DB=/data/events.db placard ingest feed.jsonl
+      zcat archive.jsonl.gz | placard ingest - --db archive.db
+    """
+    _check_date(published, "--published")
+    try:
+        from placard.pipeline import Pipeline
+
+        pipeline = Pipeline.default()
+    except (PlacardError, ImportError) as exc:
+        raise click.ClickException(f"cannot build the extraction pipeline: {exc}") from None
+
+    outcomes: list[IngestOutcome] = []
+    interrupted = False
+    try:
+        with Store.open(db_path) as store:
+            bar = _Progress(progress)
+            try:
+                for item in _read(paths, published, lang):
+                    result, source = _result_of(pipeline, item)
+                    outcomes.append(store.ingest(result, source=source))
+                    bar.advance()
+            except KeyboardInterrupt:
+                # Every document already counted is committed; say so and stop.
+                interrupted = True
+            finally:
+                bar.close()
+            for line in _summary(outcomes, store):
+                click.echo(line)
+    except PlacardError as exc:
+        raise click.ClickException(f"{exc} (after {len(outcomes)} documents)") from None
+    if interrupted:
+        click.echo("interrupted: the documents above are stored; run again to continue", err=True)
+        ctx.exit(130)
+    if any(o.status == "failed" for o in outcomes):
+        ctx.exit(1)
+
+
+# --- placard events -------------------------------------------------------
+
+
+def size_text(participants: dict) -> str:
+    low, high = participants.get("size_min"), participants.get("size_max")
+    if low is None and high is None:
+        return ""
+    if low == high:
+        return str(low)
+    if high is None:
+        return f"{low}+"
+    if low is None:
+        return f"≤{high}"
+    return f"{low}-{high}"
+
+
+def table_lines(events: list[StoredEvent], width: int) -> list[str]:
+    """A compact aligned table; the claim column takes what width is left."""
+    header = ("id", "date", "form", "status", "city", "country", "size", "claim")
+    rows = []
+    for event in events:
+        record = event.record
+        location = record.get("location") or {}
+        claims = record.get("claims") or []
+        rows.append((
+            str(event.id), record.get("date") or "", record.get("form") or "", record.get("status") or "",
+            (location.get("city") or "")[:24], location.get("country") or "",
+            size_text(record.get("participants") or {}), claims[0]["text"] if claims else "",
+        ))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    room = max(width - sum(widths) - 2 * len(widths), 20)
+    lines = []
+    for row in [header, *rows]:
+        claim = row[-1] if len(row[-1]) <= room else row[-1][: room - 1] + "…"
+        cells = [cell.rjust(w) if i == 0 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        lines.append(("  ".join(cells) + "  " + claim).rstrip())
+    return lines
+
+
+def _choose_format(fmt: Optional[str], output: Optional[Path]) -> str:
+    if fmt:
+        return fmt
+    if output is not None:
+        return FORMAT_BY_SUFFIX.get(output.suffix.lower(), "jsonl")
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+@main.command("events")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help=DB_HELP)
+@click.option("--from", "date_from", metavar="DATE",
+              help="Only events that started on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD). An event "
+                   "known only to the month or year must lie wholly in the range; events with no "
+                   "date or no year are left out. Example: --from 2019-06")
+@click.option("--to", "date_to", metavar="DATE",
+              help="Only events that started on or before DATE; a month or year means its last day. "
+                   "Example: --to 2019-12 (through 31 December)")
+@click.option("--country", metavar="CC", help="Two-letter ISO country code. Example: --country KZ")
+@click.option("--admin1", metavar="NAME",
+              help="Region (oblast), case- and accent-blind. Example: --admin1 'Mangystau Region'")
+@click.option("--city", metavar="NAME",
+              help="City, case- and accent-blind; renamings count as one city, so Nur-Sultan also "
+                   "finds Astana. Example: --city almaty")
+@click.option("--form", metavar="FORM", help=f"Kind of action, one of: {', '.join(FORMS)}. Example: --form strike")
+@click.option("--issue", metavar="ISSUE",
+              help=f"Keep events with a claim about this issue: {', '.join(ISSUES)}. Example: --issue housing")
+@click.option("--status", metavar="STATUS",
+              help="occurred (happened or under way at publication), planned (announced, still ahead), "
+                   "prevented (called for, blocked before anyone gathered). Example: --status planned")
+@click.option("--text", metavar="WORDS",
+              help="Every word must start a word of the evidence, claims, participants, organizers, "
+                   "targets, site or place; case and accents ignored. Example: --text 'hunger митинг'")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N events. Example: --limit 20")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Skip the first N matching events (page with --limit). Example: --offset 20")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="table: aligned columns to read; json: a list of records; jsonl: one record a line; "
+                   "csv: one row an event, lists joined with '; '; geojson: a FeatureCollection for maps. "
+                   "Default: from the --output suffix (.csv, .json, .jsonl, .geojson), else table on a "
+                   "terminal and jsonl in a pipe. Example: --format csv")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to FILE instead of standard output. Example: -o kz.geojson")
+def events_command(db_path: Optional[Path], date_from: Optional[str], date_to: Optional[str],
+                   country: Optional[str], admin1: Optional[str], city: Optional[str], form: Optional[str],
+                   issue: Optional[str], status: Optional[str], text: Optional[str], limit: Optional[int],
+                   offset: int, fmt: Optional[str], output: Optional[Path]) -> None:
+    """List stored events that match every filter given, oldest first.
+
+    \b
+    Examples:
+      placard events                                         # everything, as a table
+      placard events --country KZ --from 2022-01 --to 2022-01 --form rally
+      placard events --city Astana --issue housing --format csv -o housing.csv
+      placard events --text "hunger strike" --status occurred --format jsonl
+      placard events --db kz.db --format geojson -o map.geojson
+    """
+    _check_date(date_from, "--from")
+    _check_date(date_to, "--to", end=True)
+    if country is not None and (len(country.strip()) != 2 or not country.strip().isalpha()):
+        raise OptionError(f"--country takes a two-letter ISO code such as KZ, not {country!r}")
+    if text is not None and not search_words_or_none(text):
+        raise OptionError(f"--text needs at least one word, not {text!r}")
+    query = EventQuery(
+        date_from=date_from, date_to=date_to, country=country, admin1=admin1, city=city,
+        form=_check_choice(form, "--form", FORMS), issue=_check_choice(issue, "--issue", ISSUES),
+        status=_check_choice(status, "--status", STATUSES), text=text, limit=limit, offset=offset,
+    )
+    fmt = _choose_format(fmt, output)
+    path = resolve_db_path(db_path)
+    if not path.exists():
+        raise click.ClickException(
+            f"no store at {path}; `placard ingest` creates one (choose it with --db or ${DB_ENV_VAR})")
+    try:
+        with Store.open(path) as store:
+            events = store.events(query)
+            total = store.count_events(query) if fmt == "table" and (limit is not None or offset) else len(events)
+    except PlacardError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    try:
+        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    try:
+        if fmt == "table":
+            width = shutil.get_terminal_size((120, 24)).columns
+            for line in table_lines(events, width):
+                stream.write(line + "\n")
+            shown = f"{len(events)} of {total}" if total != len(events) else str(len(events))
+            stream.write(f"{shown} event{'s' if total != 1 else ''}\n")
+        else:
+            EXPORTERS[fmt](events, stream)
+    finally:
+        if output:
+            stream.close()
