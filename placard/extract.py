@@ -32,6 +32,9 @@ FOLLOW_UP = re.compile(
     re.IGNORECASE)
 ANOTHER = re.compile(r"\b(?:another|earlier|previous|last (?:year|month|week)|a (?:day|week|month) earlier|"
                      r"ещё один|еще один|другой|тағы|бұрын)\b", re.IGNORECASE)
+# "extended until March 31": a deadline, not the day of an event
+UNTIL = re.compile(r"\b(?:until|till|through|by|до|дейін|шейін)\s+(?:at least\s+|не позднее\s+)?$", re.IGNORECASE)
+TIME_ZONE = re.compile(r"\s+(?:time|время|уақыты)\b", re.IGNORECASE)
 SINCE = re.compile(r"\b(?:since|с|бері)\b", re.IGNORECASE)  # "since 1991" opens a period, it dates no event
 COORDINATION = re.compile(r"^\s*(?:,|\band\b|as well as|&|\bи\b|\bжәне\b|\bмен\b|\bпен\b|\bбен\b)", re.IGNORECASE)
 # "the demonstrators", "this rally": a trigger that points back to an event already told.
@@ -129,12 +132,13 @@ class EventBuilder:
         # "next month's election" dates the election, "Sunday's rallies" the rallies
         mentions = [d for d in self.dates_at[i] if d.date is not None and not (
             self.text[d.end:d.end + 2] in ("'s", "’s") and not any(0 <= ts - d.end <= 4 for ts in trigger_starts))
-            and not (d.date.precision == "year" and SINCE.search(self.text[max(0, d.start - 8):d.end]))]
+            and not (d.date.precision == "year" and SINCE.search(self.text[max(0, d.start - 8):d.end]))
+            and not UNTIL.search(self.text[max(0, d.start - 20):d.start])]
         if not mentions:
             return None
         anchor = triggers[0].start if triggers else self.article.sentences[i].start
-        best = min(mentions, key=lambda d: (self.PRECISION_RANK.get(d.date.precision if d.date else "year", 2),
-                                            abs(d.start - anchor)))
+        best = min(mentions, key=lambda d: (abs(d.start - anchor),
+                                            self.PRECISION_RANK.get(d.date.precision if d.date else "year", 2)))
         if best.kind == "anaphoric" and best.offset_days is not None:
             # "the same day", "a day earlier": counted from the day the story is about
             anchor_date = next((d.date for d in self.drafts if d.date and d.date.precision == "day"), self.last_date)
@@ -149,7 +153,8 @@ class EventBuilder:
         list, one event each; of several lists, the one nearest a trigger wins
         ("rallied in Belgrade ... the collapse at the station in Novi Sad").
         """
-        mentions = [m for m in self.mentions_at[i] if m[0].precision == "city"]
+        mentions = [m for m in self.mentions_at[i] if m[0].precision == "city"
+                    and not TIME_ZONE.match(self.text, m[2])]  # "3 p.m. Moscow time"
         if not mentions:
             return []
         groups: list[list[tuple[Place, int, int]]] = [[mentions[0]]]
@@ -230,6 +235,10 @@ class EventBuilder:
                     continue  # a passing, generic mention
                 self.open(i, triggers, None, None, regions, spec)
                 continue
+            if not cities and self.points_back(i, triggers) and self.current is not None and \
+                    _dates_agree(date, self.current.date):
+                self.attach(self.current, i, triggers, regions, None, date)  # "The rally was held the day after..."
+                continue
             for city in cities or [None]:
                 draft = None if ANOTHER.search(segment) and date is not None and cities else \
                     self.find_draft(city, date, i)
@@ -255,9 +264,23 @@ class EventBuilder:
         if i - last > 6:
             return False
         segment_start = sentences[i].start
-        pointing_back = FOLLOW_UP.search(self.sentence_text(i)) or any(
-            DEFINITE.search(self.text[segment_start:t.start]) for t in triggers)
-        return bool(pointing_back)
+        if self.points_back(i, triggers):
+            return True
+        # the next line of a page that puts every sentence in its own paragraph,
+        # unless it speaks of protests in general ("Protests over prices grew")
+        first = triggers[0]
+        bare_plural = self.text[first.start:first.end].lower().endswith("s") and not DEFINITE.search(
+            self.text[segment_start:first.start])
+        return i - last <= 2 and not bare_plural
+
+    def points_back(self, i: int, triggers: list[Trigger]) -> bool:
+        """"The protesters...", "They...", "the rally": the sentence speaks of an event already told."""
+        current = self.current
+        if current is None or i - current.sentences[-1] > 6:
+            return False
+        start = self.article.sentences[i].start
+        return bool(FOLLOW_UP.search(self.sentence_text(i)) or any(
+            DEFINITE.search(self.text[start:t.start]) for t in triggers))
 
     def open(self, i, triggers, city, date, regions, spec) -> None:
         if date is None and self.current is not None and self.current.date is not None and \
@@ -272,8 +295,10 @@ class EventBuilder:
         draft.add_sentence(i)
         if city is not None and draft.city is None:
             draft.city = city
-        if date is not None and draft.date is None:
-            draft.date, draft.date_explicit = date, True
+        if date is not None and (draft.date is None or (
+                self.PRECISION_RANK[date.precision] < self.PRECISION_RANK[draft.date.precision]
+                and _dates_agree(date, draft.date))):
+            draft.date, draft.date_explicit = date, True  # the more precise date wins
         if regions and draft.region is None:
             draft.region = regions[0]
         self.current = draft
@@ -290,7 +315,9 @@ class EventBuilder:
         segment = self.sentence_text(i)
         has_response = any(r.search(segment) for r in self.lexicon.responses.values())
         has_claim = bool(self.lexicon.claim_cues and self.lexicon.claim_cues.search(segment))
-        if FOLLOW_UP.search(segment) or (has_response and i - last <= 1) or (has_claim and i - last <= 1):
+        gives_missing_date = draft.date is None and i - last == 1 and any(
+            d.date is not None and d.kind in ("explicit", "weekday") for d in self.dates_at[i])
+        if FOLLOW_UP.search(segment) or ((has_response or has_claim or gives_missing_date) and i - last <= 1):
             if self.dates_at[i] and not any(_dates_agree(d.date, draft.date) for d in self.dates_at[i]):
                 return
             draft.add_sentence(i)
@@ -302,9 +329,6 @@ class EventBuilder:
         trigger_sentences = sorted({t.sentence for t in draft.triggers})
         trigger_text = " ".join(self.sentence_text(i) for i in trigger_sentences)
 
-        specific = [t for t in draft.triggers if not t.generic]
-        pool = specific or draft.triggers
-        form = max(pool, key=lambda t: (t.strength >= 0.9, FORM_PRIORITY.get(t.form, 0), t.strength)).form
         strength = max(t.strength for t in draft.triggers)
 
         place = draft.city
@@ -313,7 +337,9 @@ class EventBuilder:
         if place is None and draft.region is None:
             # no place named at all: the story's city, the one told just before (or the dateline)
             earlier = [d.city for d in self.drafts[:index] if d.city is not None]
-            place = earlier[-1] if earlier else (self.dateline[0] if len(self.dateline) == 1 else None)
+            later = [d.city for d in self.drafts[index + 1:] if d.city is not None]
+            place = earlier[-1] if earlier else (self.dateline[0] if len(self.dateline) == 1 else
+                                                 (later[0] if later else None))
         if place is None:
             place = draft.region
 
@@ -324,6 +350,10 @@ class EventBuilder:
             (t.start - article.sentences[i].start, t.end - article.sentences[i].start)
             for t in draft.triggers if t.sentence == i]) for i in trigger_sentences]
         date = draft.date
+        if date is None:
+            # the date may come in the next sentence: "They came to the embassy on June 26."
+            date = next((d.date for i in draft.sentences for d in self.dates_at[i]
+                         if d.date is not None and d.kind in ("explicit", "weekday")), None)
         published = article.published
         if "prevented" in cues:
             status = "prevented"
@@ -342,13 +372,16 @@ class EventBuilder:
 
         crowd = None
         participants = None
-        for i in trigger_sentences + [s for s in draft.sentences if s not in trigger_sentences]:
-            segment = self.sentence_text(i)
-            found = fields.find_crowd(lexicon, segment, self.trigger_regex, self.masks[i])
-            if found is not None and not found.is_count_of_detained:
-                crowd = found
-                participants = fields.participants_phrase(lexicon, article.text[
-                    article.sentences[i].start:article.sentences[i].end], found)
+        for group in (trigger_sentences, [s for s in draft.sentences if s not in trigger_sentences]):
+            for i in group:
+                found = fields.find_crowd(lexicon, self.sentence_text(i), self.trigger_regex, self.masks[i])
+                # the main crowd, not "a small group of protesters" who clashed later
+                if found is not None and not found.is_count_of_detained and (
+                        crowd is None or (found.size_max or found.size_min or 0) > (crowd.size_max or crowd.size_min or 0)):
+                    crowd = found
+                    participants = fields.participants_phrase(lexicon, article.text[
+                        article.sentences[i].start:article.sentences[i].end], found)
+            if crowd is not None:
                 break
         if participants is None:
             for i in trigger_sentences:
@@ -358,6 +391,7 @@ class EventBuilder:
                         self.sentence_text(i).find(participants):][:len(participants)]
                     break
 
+        form = self.choose_form(draft, crowd)
         claims, targets, responses, organizers = [], [], {}, []
         site = None
         for i, segment in zip(draft.sentences, segments):
@@ -382,6 +416,18 @@ class EventBuilder:
             evidence_spans=tuple((article.sentences[i].start, article.sentences[i].end) for i in draft.sentences),
             confidence=round(confidence, 3),
         )
+
+    @staticmethod
+    def choose_form(draft: Draft, crowd) -> str:
+        """A clear word for a specific form wins ("went on strike"); a few people with a banner
+        make a picket; anything else is a rally."""
+        strong = [t for t in draft.triggers if not t.generic and t.strength >= 0.9]
+        if strong:
+            return max(strong, key=lambda t: FORM_PRIORITY.get(t.form, 0)).form
+        size = (crowd.size_max or crowd.size_min or 0) if crowd else 0
+        if any(t.form == "picket" for t in draft.triggers) and size <= 12:
+            return "picket"
+        return "rally"
 
     def events(self) -> list[Event]:
         drafts = self.read()

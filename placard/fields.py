@@ -15,7 +15,8 @@ from placard.lexicon import Lexicon, word_regex
 from placard.records import Claim, Response
 
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,\u00a0 ]\d{3})+|\d+)(?![\d])")
-CLAUSE_END = re.compile(r"[.;!?…]|\s--\s|\s[—–]\s|,\s(?:while|but|who|which|as|after|before|when|where|said|according)\b")
+CLAUSE_END = re.compile(r"[.;!?…]|\s--\s|\s[—–]\s|,\s(?:and|while|but|who|which|as|after|before|when|where|said|"
+                        r"according)\b")
 CAPITALIZED = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'.-]*(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]*){0,3}")
 STOP_CAPITALIZED = {
     "The", "A", "An", "He", "She", "They", "It", "We", "In", "On", "At", "And", "But", "Some", "All", "Prime",
@@ -106,12 +107,17 @@ def find_crowd(lexicon: Lexicon, segment: str, trigger_regex=None, exclude=()) -
     for start, end, low, high in sorted(_quantity_phrases(lexicon, segment)):
         if _overlaps(start, end, exclude):
             continue
+        if lexicon.units and (unit := lexicon.units.match(segment, end + len(segment[end:]) - len(segment[end:].lstrip()))):
+            if unit.start() - end <= 2:
+                continue  # "146,000 tenge", "96 hours": money and time, not people
         window = segment[end:end + 60]
         people = lexicon.people.search(window)
         near_people = people is not None and len(window[:people.start()].split()) <= 4
         # "Hundreds participating in a rally": vague words need no noun; a bare number does ("96 hours to gather")
         vague = not NUMBER.search(segment[start:end]) and not (lexicon.number_words and lexicon.number_words.search(
             segment[start:end]))
+        # ...and a verb right after them ("Hundreds participating"), not a noun ("several strikes")
+        vague = vague and re.match(r"\s*\w+(?:ing|ed)\b", window) is not None
         near_trigger = vague and trigger_regex is not None and (m := trigger_regex.search(window)) is not None and \
             len(window[:m.start()].split()) <= 3
         if not (near_people or near_trigger):
@@ -248,7 +254,7 @@ def _site_regex(prepositions: tuple[str, ...], nouns: tuple[str, ...]) -> Option
     noun = "|".join(nouns)
     return re.compile(
         rf"(?<!\w)(?:{preps})\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,5}}?(?:{noun})(?!\w)"
-        rf"(?:\s+(?:of|to)\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,4}}?[\w’'-]+)?", re.IGNORECASE)
+        rf"(?:\s+(?:of|to)\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,4}}[\w’'-]+)?", re.IGNORECASE)
 
 
 def site_in(lexicon: Lexicon, segment: str) -> Optional[str]:

@@ -48,6 +48,7 @@ class Lexicon:
     vague: tuple[tuple[Pattern[str], Optional[int], Optional[int]], ...]
     quantifiers: dict[str, Pattern[str]]
     people: Optional[Pattern[str]]
+    units: Optional[Pattern[str]]
     groups: dict[str, Pattern[str]]
     claim_cues: Optional[Pattern[str]]
     issues: dict[str, Pattern[str]]
@@ -98,6 +99,7 @@ def build_lexicon(data: dict) -> Lexicon:
             vague=vague,
             quantifiers={k: word_regex(v) for k, v in data.get("quantifier", {}).items() if v},
             people=word_regex(data.get("people", {}).get("patterns", [])),
+            units=word_regex(data.get("units", {}).get("patterns", [])),
             groups=_compile_table(data.get("groups", {}), GROUPS, "groups", lang),
             claim_cues=word_regex(data.get("claims", {}).get("cues", [])),
             issues=_compile_table(data.get("issues", {}), ISSUES, "issues", lang),
