@@ -338,8 +338,10 @@ class EventBuilder:
             # no place named at all: the story's city, the one told just before (or the dateline)
             earlier = [d.city for d in self.drafts[:index] if d.city is not None]
             later = [d.city for d in self.drafts[index + 1:] if d.city is not None]
+            named = {p for mentions in self.mentions_at for p, _, _ in mentions if p.precision == "city"}
             place = earlier[-1] if earlier else (self.dateline[0] if len(self.dateline) == 1 else
-                                                 (later[0] if later else None))
+                                                 (later[0] if later else
+                                                  (named.pop() if len(named) == 1 else None)))
         if place is None:
             place = draft.region
 

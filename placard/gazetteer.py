@@ -446,6 +446,8 @@ def build_index(lexicon: dict | None = None) -> dict:
         "country_by_iso": b.country_by_iso,
         "ru_common": frozenset(_russian_common_words(b)),
         "never": _folded(stop["never"]),
+        "never_ru": _folded(stop["never_ru"]),
+        "never_kk": _folded(stop["never_kk"]),
         "needs_cue": _folded(stop["needs_cue"]),
         "needs_separator": _folded(words["needs_separator"]),
         "abbreviations": {k.replace(".", ""): v for k, v in words["abbreviations"].items()},

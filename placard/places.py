@@ -95,6 +95,9 @@ class Gazetteer:
     def __init__(self, index: dict):
         self._ix = index
         self._places: dict[int, Place] = {}
+        never, ru, kk = index["never"], index["never_ru"], index["never_kk"]
+        # words never read as places, by text language ("Қазан" is a month in Kazakh, Kazan in Russian)
+        self._never = {"en": never, "other": never, "ru": never | ru, "kk": never | kk, None: never | ru | kk}
 
     @classmethod
     def default(cls, cache_dir: str | None = None) -> "Gazetteer":
@@ -164,7 +167,7 @@ class Gazetteer:
             return None
         found = ix["keys"].get(key)
         if len(words) == 1:
-            found, key = self._inflected(words[0], None, key, found)
+            found, key = self._inflected(words[0], None, key, found, ix["never"])
         elif found is None and words:
             head = fold("".join(words[:-1]))
             for stem in stems(words[-1], None):
@@ -237,7 +240,8 @@ class Gazetteer:
             if iso in ix["country_by_iso"]:
                 return _Hit(start, stop, COUNTRY, (ix["country_by_iso"][iso],), "")
         key = fold(surface)
-        if key in ix["never"]:
+        never = self._never[mode]
+        if key in never:
             return None
         last_end = last.end if last is not None else lo
         region = self._region(key, adjective=mode in ("ru", None) and surface.endswith(_RU_ADJECTIVE))
@@ -251,7 +255,7 @@ class Gazetteer:
         found = ix["keys"].get(key)
         exact = found is not None
         if n == 1 and mode not in ("en", "other"):
-            found, key = self._inflected(surface, mode, key, found)
+            found, key = self._inflected(surface, mode, key, found, never)
             exact = exact and found is not None and key == fold(surface)
         if found is None:
             return None
@@ -274,7 +278,7 @@ class Gazetteer:
             return _Hit(start, stop, kind, entries, key)
         return self._city_hit(text, start, stop, surface, key, entries, exact, mode, prev, prev_adjacent, nxt, lo, last)
 
-    def _inflected(self, surface: str, mode: str | None, key: str, found):
+    def _inflected(self, surface: str, mode: str | None, key: str, found, never: frozenset[str]):
         """The best reading of a one-word name that may carry a case ending: "Уральске" is
         Uralsk (+е), though a Ukrainian village is spelled so too."""
         ix = self._ix
@@ -286,7 +290,7 @@ class Gazetteer:
             return best, best_key  # no name starts so: no ending to strip
         best_weight = max(weights[e] for e in found[1:]) + 1.5 if found else -1.0
         for stem in stems(surface, mode):
-            if stem in ix["never"]:
+            if stem in never:
                 break
             candidate = ix["keys"].get(stem)
             if candidate is None:
@@ -311,10 +315,11 @@ class Gazetteer:
         pinned = key in ix["pins"]
         if not pinned and not cue and key in ix["needs_cue"]:
             return None
-        if not pinned and mode in ("ru", None) and key in ix["ru_common"] and not (
-                cue and prev_adjacent is not None and prev_adjacent[2].lower() not in ix["weak_cues"]):
-            return None  # "Мирный", "Владимир": only after "город", "г.", "село"
         plain, tiers, pops = ix["plain"], ix["tiers"], ix["pops"]
+        if not pinned and mode in ("ru", None) and key in ix["ru_common"] and not (
+                cue and prev_adjacent is not None and prev_adjacent[2].lower() not in ix["weak_cues"]) \
+                and all(pops[e] < ix["trusted_population"] for e in entries):
+            return None  # "Мирный", "Советский": small towns named by common words, only after "город", "село"
         allowed = tuple(e for e in entries if cue or plain[e])
         if not cue and not pinned and (not exact or (mode in ("ru", "kk") and _sentence_initial(text, prev, start))):
             # an inflected or sentence-initial word is too often a common word that some
