@@ -19,7 +19,7 @@ from placard.detect import lexicon_for
 from placard.language import matching_text
 from placard.lexicon import Lexicon
 from placard.places import canonical_city_key
-from placard.records import Article, DateMention, Event, Place, ResolvedDate, Response, Trigger
+from placard.records import Article, Claim, DateMention, Event, Place, ResolvedDate, Response, Trigger
 
 # Specific forms win over the generic "protest"; among specific ones, the
 # rarer word is the more informative.
@@ -408,6 +408,11 @@ class EventBuilder:
             organizers += [o for o in fields.organizers_in(lexicon, original) if o not in organizers]
             if site is None and i in trigger_sentences:
                 site = fields.site_in(lexicon, original)
+        claims = [c for c in claims if c.issues] or claims
+        if not claims:
+            # no "demanding ..." phrase: what the report says they protested about
+            claims = fields.implied_claims(lexicon, [article.text[article.sentences[i].start:article.sentences[i].end]
+                                                     for i in trigger_sentences])
         confidence = min(1.0, 0.35 + 0.3 * strength + 0.1 * min(draft.specificity, 3.0))
         return Event(
             form=form, status=status, date=date, end_date=None, place=place, site=site,

@@ -173,6 +173,17 @@ def claims_in(lexicon: Lexicon, segment: str) -> list[Claim]:
     return claims
 
 
+def implied_claims(lexicon: Lexicon, sentences: Sequence[str]) -> list[Claim]:
+    """When no cue introduces a claim, the issue words of the sentences that report the protest."""
+    claims = []
+    for sentence in sentences:
+        issues = tuple(issue for issue, regex in lexicon.issues.items() if regex.search(sentence))
+        if issues:
+            claims.append(Claim(" ".join(sentence.split()[:30]), issues))
+            break
+    return claims
+
+
 @lru_cache(maxsize=8)
 def _target_name_regex(titles_pattern: str) -> re.Pattern:
     return re.compile(rf"(?:{titles_pattern})\s+({CAPITALIZED.pattern})")
