@@ -34,6 +34,7 @@ ANOTHER = re.compile(r"\b(?:another|earlier|previous|last (?:year|month|week)|a 
                      r"ещё один|еще один|другой|тағы|бұрын)\b", re.IGNORECASE)
 # "extended until March 31": a deadline, not the day of an event
 UNTIL = re.compile(r"\b(?:until|till|through|by|до|дейін|шейін)\s+(?:at least\s+|не позднее\s+)?$", re.IGNORECASE)
+RANGE_LINK = re.compile(r"\s*(?:to|until|till|through|-|–|—|по|до|дейін|-ге дейін)\s*", re.IGNORECASE)
 TIME_ZONE = re.compile(r"\s+(?:time|время|уақыты)\b", re.IGNORECASE)
 SINCE = re.compile(r"\b(?:since|с|бері)\b", re.IGNORECASE)  # "since 1991" opens a period, it dates no event
 COORDINATION = re.compile(r"^\s*(?:,|\band\b|as well as|&|\bи\b|\bжәне\b|\bмен\b|\bпен\b|\bбен\b)", re.IGNORECASE)
@@ -372,6 +373,7 @@ class EventBuilder:
             if index == 0 and first.paragraph <= 2 or PRESENT.search(trigger_text):
                 date = published
 
+        end_date = self.end_date(draft, date, trigger_sentences)
         crowd = None
         participants = None
         for group in (trigger_sentences, [s for s in draft.sentences if s not in trigger_sentences]):
@@ -415,7 +417,7 @@ class EventBuilder:
                                                      for i in trigger_sentences])
         confidence = min(1.0, 0.35 + 0.3 * strength + 0.1 * min(draft.specificity, 3.0))
         return Event(
-            form=form, status=status, date=date, end_date=None, place=place, site=site,
+            form=form, status=status, date=date, end_date=end_date, place=place, site=site,
             participants_text=participants, groups=fields.groups_in(lexicon, participants or trigger_text),
             size_min=crowd.size_min if crowd else None, size_max=crowd.size_max if crowd else None,
             organizers=tuple(organizers[:3]), claims=tuple(claims[:5]), targets=tuple(targets[:8]),
@@ -423,6 +425,18 @@ class EventBuilder:
             evidence_spans=tuple((article.sentences[i].start, article.sentences[i].end) for i in draft.sentences),
             confidence=round(confidence, 3),
         )
+
+    def end_date(self, draft: Draft, date: Optional[ResolvedDate], sentences: list[int]) -> Optional[ResolvedDate]:
+        """The last day of a protest told as a range: "from May 3 to May 7", "с 5 по 7 января"."""
+        if date is None:
+            return None
+        for i in sentences:
+            mentions = sorted((d for d in self.dates_at[i] if d.date is not None), key=lambda d: d.start)
+            for first, second in zip(mentions, mentions[1:]):
+                if first.date == date and RANGE_LINK.fullmatch(self.text[first.end:second.start]) \
+                        and second.date.value > date.value:
+                    return second.date
+        return None
 
     @staticmethod
     def choose_form(draft: Draft, crowd) -> str:
