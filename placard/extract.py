@@ -34,6 +34,7 @@ ANOTHER = re.compile(r"\b(?:another|earlier|previous|last (?:year|month|week)|a 
                      r"ещё один|еще один|другой|тағы|бұрын)\b", re.IGNORECASE)
 # "extended until March 31": a deadline, not the day of an event
 UNTIL = re.compile(r"\b(?:until|till|through|by|до|дейін|шейін)\s+(?:at least\s+|не позднее\s+)?$", re.IGNORECASE)
+END = re.compile(r"\b(?:ended|was over|finished|завершил\w*|закончил\w*|аяқталды)\b", re.IGNORECASE)
 RANGE_LINK = re.compile(r"\s*(?:to|until|till|through|-|–|—|по|до|дейін|-ге дейін)\s*", re.IGNORECASE)
 TIME_ZONE = re.compile(r"\s+(?:time|время|уақыты)\b", re.IGNORECASE)
 SINCE = re.compile(r"\b(?:since|с|бері)\b", re.IGNORECASE)  # "since 1991" opens a period, it dates no event
@@ -54,6 +55,8 @@ class Draft:
     region: Optional[Place] = None  # admin1 or country when no city is named
     date: Optional[ResolvedDate] = None
     date_explicit: bool = False
+    end_date: Optional[ResolvedDate] = None
+    date_kind: Optional[str] = None  # "explicit", "weekday", ... (DateMention.kind)
     specificity: float = 0.0
 
     @property
@@ -119,6 +122,7 @@ class EventBuilder:
                 self.masks[i].append((mention.start - base, mention.end - base))
         self.trigger_regex = re.compile("|".join(r.regex.pattern for r in lexicon.triggers), re.IGNORECASE)
         self.last_date: Optional[ResolvedDate] = None
+        self.date_kind: Optional[str] = None  # kind of the date of the sentence being read
 
     # -------------------------------------------------------------- reading
     def sentence_text(self, i: int) -> str:
@@ -127,8 +131,8 @@ class EventBuilder:
 
     PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
-    def pick_date(self, i: int, triggers: list[Trigger]) -> Optional[ResolvedDate]:
-        """The date of the event a sentence reports: the finest date nearest its trigger."""
+    def pick_date(self, i: int, triggers: list[Trigger]) -> tuple[Optional[ResolvedDate], Optional[str]]:
+        """The date of the event a sentence reports (the date nearest its trigger), and its kind."""
         trigger_starts = {t.start for t in triggers}
         # "next month's election" dates the election, "Sunday's rallies" the rallies
         mentions = [d for d in self.dates_at[i] if d.date is not None and not (
@@ -136,7 +140,7 @@ class EventBuilder:
             and not (d.date.precision == "year" and SINCE.search(self.text[max(0, d.start - 8):d.end]))
             and not UNTIL.search(self.text[max(0, d.start - 20):d.start])]
         if not mentions:
-            return None
+            return None, None
         anchor = triggers[0].start if triggers else self.article.sentences[i].start
         best = min(mentions, key=lambda d: (abs(d.start - anchor),
                                             self.PRECISION_RANK.get(d.date.precision if d.date else "year", 2)))
@@ -144,8 +148,8 @@ class EventBuilder:
             # "the same day", "a day earlier": counted from the day the story is about
             anchor_date = next((d.date for d in self.drafts if d.date and d.date.precision == "day"), self.last_date)
             if anchor_date is not None:
-                return _shift(anchor_date, best.offset_days) or best.date
-        return best.date
+                return _shift(anchor_date, best.offset_days) or best.date, best.kind
+        return best.date, best.kind
 
     def event_cities(self, i: int, triggers: list[Trigger]) -> list[Place]:
         """The cities where this sentence's protest happened.
@@ -221,7 +225,7 @@ class EventBuilder:
                 self.follow_up(i)
                 continue
             segment = self.sentence_text(i)
-            date = self.pick_date(i, triggers)
+            date, self.date_kind = self.pick_date(i, triggers)
             cities = self.event_cities(i, triggers)
             regions = [p for p in self.places_at[i] if p.precision != "city"]
             spec = self.specificity(i, triggers, date, cities)
@@ -236,8 +240,14 @@ class EventBuilder:
                     continue  # a passing, generic mention
                 self.open(i, triggers, None, None, regions, spec)
                 continue
-            if not cities and self.points_back(i, triggers) and self.current is not None and \
-                    _dates_agree(date, self.current.date):
+            current = self.current
+            if not cities and date is not None and current is not None and current.date is not None and \
+                    END.search(segment) and self.points_back(i, triggers) and date.value > current.date.value:
+                current.end_date = date  # "The strike ended on June 4."
+                current.add_sentence(i)
+                continue
+            if not cities and self.points_back(i, triggers) and current is not None and \
+                    _dates_agree(date, current.date):
                 self.attach(self.current, i, triggers, regions, None, date)  # "The rally was held the day after..."
                 continue
             for city in cities or [None]:
@@ -300,6 +310,7 @@ class EventBuilder:
                 self.PRECISION_RANK[date.precision] < self.PRECISION_RANK[draft.date.precision]
                 and _dates_agree(date, draft.date))):
             draft.date, draft.date_explicit = date, True  # the more precise date wins
+            draft.date_kind = self.date_kind
         if regions and draft.region is None:
             draft.region = regions[0]
         self.current = draft
@@ -358,10 +369,17 @@ class EventBuilder:
             date = next((d.date for i in draft.sentences for d in self.dates_at[i]
                          if d.date is not None and d.kind in ("explicit", "weekday")), None)
         published = article.published
+        future = date is not None and published is not None and date.year_known and published.precision == "day" \
+            and date.precision == "day" and date.value > published.value
         if "prevented" in cues:
             status = "prevented"
         elif "planned" in cues and (date is None or published is None or date.value >= published.value):
             status = "planned"
+        elif future:
+            status = "planned"  # a day still to come at publication
+        if status == "planned" and date is not None and published is not None and date.precision == "day" \
+                and date.year_known and date.value < published.value and draft.date_kind == "weekday":
+            date = _shift(date, 7) or date  # "plans to rally on Saturday": the coming one
         if status == "planned" and published is not None and (date is None or date.value <= published.value):
             # called for, then police detained or blocked the people: it could not take place
             blocked = {"detained", "blocked", "dispersed"}
@@ -373,7 +391,7 @@ class EventBuilder:
             if index == 0 and first.paragraph <= 2 or PRESENT.search(trigger_text):
                 date = published
 
-        end_date = self.end_date(draft, date, trigger_sentences)
+        end_date = draft.end_date or self.end_date(draft, date, trigger_sentences)
         crowd = None
         participants = None
         for group in (trigger_sentences, [s for s in draft.sentences if s not in trigger_sentences]):

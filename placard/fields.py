@@ -209,12 +209,19 @@ def targets_in(lexicon: Lexicon, segment: str, exclude=()) -> list[str]:
                     targets.append(" ".join(words))
     if lexicon.institutions is not None:
         targets += [m.group(0) for m in lexicon.institutions.finditer(segment)]
-    unique: list[str] = []
+    cleaned = []
     for t in targets:
         t = t.strip(" ,.'’")
-        if t and t.lower() not in {u.lower() for u in unique}:
+        if lexicon.target_titles is not None:  # "Akim Bakytzhan Sagintayev" -> "Bakytzhan Sagintayev"
+            t = re.sub(rf"^(?:{lexicon.target_titles.pattern})\s+", "", t).strip()
+        if t:
+            cleaned.append(t)
+    unique: list[str] = []
+    for t in sorted(cleaned, key=len, reverse=True):
+        # "Toqaev" is "Qasym-Zhomart Toqaev" told again
+        if not any(u.lower() == t.lower() or u.lower().endswith(" " + t.lower()) for u in unique):
             unique.append(t)
-    return unique
+    return sorted(unique, key=lambda u: cleaned.index(u))
 
 
 # A refusal or silence reads like a meeting ("would not meet with them"):
@@ -229,7 +236,8 @@ def responses_in(lexicon: Lexicon, segment: str) -> list[Response]:
                                                      if k in RESPONSE_ORDER else 0))
     for kind in kinds:
         match = next((m for m in lexicon.responses[kind].finditer(segment)
-                      if not any(m.start() < e and s < m.end() for s, e in claimed)), None)
+                      if not any(m.start() < e and s < m.end() for s, e in claimed)
+                      and not _negated(lexicon, segment, m.start(), m.end())), None)
         if match is None:
             continue
         claimed.append(match.span())
@@ -238,6 +246,19 @@ def responses_in(lexicon: Lexicon, segment: str) -> list[Response]:
             count = _count_near(lexicon, segment, match.start(), match.end())
         responses.append(Response(kind, count))
     return responses
+
+
+def _negated(lexicon: Lexicon, segment: str, start: int, end: int) -> bool:
+    """"No one was detained", "никто не задержан", "ешкім ұсталған жоқ"."""
+    if lexicon.negation is None:
+        return False
+    before = segment[max(0, start - 25):start]
+    before = re.split(r"[,;:]", before)[-1]
+    if lexicon.negation.search(before):
+        return True
+    if lexicon.extra.get("x_cue_after_trigger"):
+        return bool(lexicon.negation.match(segment[end:end + 8].lstrip()))
+    return False
 
 
 TOKEN = re.compile(r"\d[\d,]*|\w+")
@@ -252,7 +273,10 @@ def _count_near(lexicon: Lexicon, segment: str, start: int, end: int) -> Optiona
     for tokens in (after, before):
         for k, token in enumerate(tokens):
             value = parse_number(token, lexicon)
-            if value and not 1900 <= value <= 2100 and any(lexicon.people.fullmatch(w) for w in tokens[k + 1:k + 3]):
+            following = tokens[k + 1:k + 3]
+            # "detained 15 of them", "26 people were arrested"
+            if value and not 1900 <= value <= 2100 and (
+                    any(lexicon.people.fullmatch(w) for w in following) or following[:1] == ["of"]):
                 return value
     return None
 
@@ -261,10 +285,13 @@ def _count_near(lexicon: Lexicon, segment: str, start: int, end: int) -> Optiona
 def _site_regex(prepositions: tuple[str, ...], nouns: tuple[str, ...]) -> Optional[re.Pattern]:
     if not nouns:
         return None
-    preps = "|".join(prepositions)
+    preps = "|".join(p for p in prepositions if p)
     noun = "|".join(nouns)
+    # the words between a preposition and the site noun are not prepositions themselves
+    # ("on strike at the steel plant" is "at the steel plant")
+    filler = rf"(?:(?!(?:{preps})\s)[\w’'-]+\s+)" if preps else r"(?:[\w’'-]+\s+)"
     return re.compile(
-        rf"(?<!\w)(?:{preps})\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,5}}?(?:{noun})(?!\w)"
+        rf"(?<!\w)(?:{preps})\s+(?:the\s+)?{filler}{{0,5}}(?:{noun})(?!\w)"
         rf"(?:\s+(?:of|to)\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,4}}[\w’'-]+)?", re.IGNORECASE)
 
 
@@ -301,9 +328,11 @@ def status_cue(lexicon: Lexicon, segment: str, triggers: Sequence[tuple[int, int
     stand just before one of them ("plans to hold a rally"), not anywhere in the sentence."""
     if lexicon.prevented and lexicon.prevented.search(segment):
         return "prevented"
+    after = bool(lexicon.extra.get("x_cue_after_trigger"))  # Kazakh: "митинг өткізуді жоспарлап отыр"
     if lexicon.planned:
         for m in lexicon.planned.finditer(segment):
-            if not triggers or any(m.start() <= start and start - m.end() <= 60 for start, _ in triggers):
+            if not triggers or any(m.start() <= start and start - m.end() <= 60 for start, _ in triggers) or (
+                    after and any(0 <= m.start() - end <= 60 for _, end in triggers)):
                 return "planned"
     return None
 

@@ -80,6 +80,8 @@ class LanguageStage:
         declared = (article.doc.lang or "").lower() or None
         if declared in LANGUAGES:
             return article.evolve(lang=declared)
+        if declared:
+            return article.evolve(lang="other")  # declared, but not a language we read
         return article.evolve(lang=self.identifier.identify(article.text))
 
 

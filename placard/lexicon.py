@@ -23,7 +23,8 @@ def word_regex(patterns: list[str], flags: int = FLAGS) -> Optional[Pattern[str]
     if not patterns:
         return None
     body = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+    # a hyphen joins words: the "in" of "sit-in" is no preposition
+    return re.compile(rf"(?<![\w-])(?:{body})(?!\w)", flags)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Lexicon:
     quantifiers: dict[str, Pattern[str]]
     people: Optional[Pattern[str]]
     units: Optional[Pattern[str]]
+    negation: Optional[Pattern[str]]
     groups: dict[str, Pattern[str]]
     claim_cues: Optional[Pattern[str]]
     issues: dict[str, Pattern[str]]
@@ -59,12 +61,16 @@ class Lexicon:
     extra: dict  # language-specific sections (e.g. Kazakh suffixes), raw
 
 
-def _compile_table(table: dict, vocabulary: tuple[str, ...], section: str, lang: str) -> dict[str, Pattern[str]]:
+def _compile_table(table: dict, vocabulary: tuple[str, ...], section: str, lang: str,
+                   stems: bool = False) -> dict[str, Pattern[str]]:
+    """``stems``: patterns are word beginnings ("corrupt" finds "corruption")."""
     compiled = {}
     for label, patterns in table.items():
         if label not in vocabulary:
             raise ConfigError(f"lexicon {lang}: [{section}] has {label!r}, not in the codebook vocabulary")
         regex = word_regex(list(patterns))
+        if stems and patterns:
+            regex = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", FLAGS)
         if regex is not None:
             compiled[label] = regex
     return compiled
@@ -100,9 +106,10 @@ def build_lexicon(data: dict) -> Lexicon:
             quantifiers={k: word_regex(v) for k, v in data.get("quantifier", {}).items() if v},
             people=word_regex(data.get("people", {}).get("patterns", [])),
             units=word_regex(data.get("units", {}).get("patterns", [])),
+            negation=word_regex(data.get("negation", {}).get("patterns", [])),
             groups=_compile_table(data.get("groups", {}), GROUPS, "groups", lang),
             claim_cues=word_regex(data.get("claims", {}).get("cues", [])),
-            issues=_compile_table(data.get("issues", {}), ISSUES, "issues", lang),
+            issues=_compile_table(data.get("issues", {}), ISSUES, "issues", lang, stems=True),
             target_titles=word_regex(targets.get("titles", []), re.UNICODE),
             institutions=word_regex(targets.get("institutions", [])),
             target_cues=word_regex(targets.get("cues", [])),
