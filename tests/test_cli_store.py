@@ -262,7 +262,7 @@ def test_cli_store_ingest_with_the_real_pipeline(tmp_path):
     (["--no-progress"], 2, False),
 ])
 def test_cli_store_ingest_progress_bar(stand_ins, tmp_path, monkeypatch, options, long_run, shown):
-    monkeypatch.setattr(placard.cli.store, "LONG_RUN_DOCUMENTS", long_run)
+    monkeypatch.setattr(placard.cli.progress, "LONG_RUN_DOCUMENTS", long_run)
     docs = _docs_file(tmp_path, [{"id": str(n), "text": "Pensioners rallied."} for n in range(3)])
     result = _run("ingest", docs, "--db", tmp_path / "out.db", *options)
     assert result.exit_code == 0, result.output

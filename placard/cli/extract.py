@@ -7,34 +7,23 @@ import sys
 
 import click
 
+from placard import export
 from placard.cli import main
-from placard.cli.progress import progress_bar
+from placard.cli.progress import LONG_RUN_DOCUMENTS, Progress
 from placard.pipeline import Pipeline
 from placard.reading import DocumentReader, ReadFailure
 from placard.records import LANGUAGES, Result
+from placard.store import StoredEvent
 
-CSV_COLUMNS = ["doc_id", "form", "status", "date", "end_date", "country", "admin1", "city", "site", "lat", "lon",
-               "geonames_id", "participants", "size_min", "size_max", "organizers", "claims", "issues", "targets",
-               "responses", "confidence", "evidence", "error"]
+CSV_COLUMNS = [*export.CSV_COLUMNS, "error", "note"]
 
 
-def _csv_rows(record: dict):
+def _csv_rows(record: dict, url):
+    """One row per event (as ``placard events --format csv``), or one row saying why there is none."""
     if not record["events"]:
-        yield {"doc_id": record["doc_id"], "error": record.get("error", "")}
-    for e in record["events"]:
-        loc = e["location"]
-        yield {
-            "doc_id": record["doc_id"], "form": e["form"], "status": e["status"], "date": e["date"],
-            "end_date": e["end_date"], "country": loc["country"], "admin1": loc["admin1"], "city": loc["city"],
-            "site": loc["site"], "lat": loc["lat"], "lon": loc["lon"], "geonames_id": loc["geonames_id"],
-            "participants": e["participants"]["text"], "size_min": e["participants"]["size_min"],
-            "size_max": e["participants"]["size_max"], "organizers": "; ".join(e["organizers"]),
-            "claims": "; ".join(c["text"] for c in e["claims"]),
-            "issues": "; ".join(sorted({i for c in e["claims"] for i in c["issues"]})),
-            "targets": "; ".join(e["targets"]),
-            "responses": "; ".join(r["type"] + (f":{r['count']}" if r["count"] else "") for r in e["responses"]),
-            "confidence": e["confidence"], "evidence": " ".join(e["evidence"]), "error": "",
-        }
+        yield {"doc_id": record["doc_id"], "url": url, "error": record.get("error"), "note": record.get("note")}
+    for event in record["events"]:
+        yield export.flat_row(StoredEvent(id=None, doc_id=record["doc_id"], url=url, record=event))
 
 
 @main.command("extract")
@@ -48,7 +37,8 @@ def _csv_rows(record: dict):
                    "csv: one row per event.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write here instead of standard output.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when it is a terminal).")
+@click.option("--progress/--no-progress", default=None,
+              help=f"Progress bar on stderr (default: on a terminal, or once a run passes {LONG_RUN_DOCUMENTS:,} documents).")
 def extract_command(paths, published, lang, fmt, output, progress):
     """Extract protest events from PATHS: .jsonl/.json document files, .txt or .html files, folders of them,
     or - for JSONL on standard input.
@@ -70,7 +60,7 @@ def extract_command(paths, published, lang, fmt, output, progress):
     if fmt == "csv":
         writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS)
         writer.writeheader()
-    with progress_bar(progress, desc="extract") as bar:
+    with Progress(progress, "extracting") as bar:
         reader = DocumentReader(list(paths), published=published, lang=lang)
         for item in reader:
             if isinstance(item, ReadFailure):
@@ -87,9 +77,10 @@ def extract_command(paths, published, lang, fmt, output, progress):
             elif fmt == "json":
                 records.append(record)
             else:
-                for row in _csv_rows(record):
-                    writer.writerow(row)
-            bar.update(1, events=len(record["events"]), failed=failed)
+                url = None if isinstance(item, ReadFailure) else item.url
+                for row in _csv_rows(record, url):
+                    writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+            bar.advance(events=len(record["events"]), failed=result.error is not None)
     if fmt == "json":
         json.dump(records, output, ensure_ascii=False, indent=2)
         output.write("\n")

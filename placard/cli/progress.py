@@ -1,31 +1,51 @@
 """A progress bar for long commands: documents per second, events and failures so far."""
 from __future__ import annotations
 
-import contextlib
 import sys
+from typing import Optional
 
-from tqdm import tqdm
+# Without a terminal a progress bar only fills logs, unless the run is long.
+LONG_RUN_DOCUMENTS = 1000
 
 
-class _Bar:
-    def __init__(self, bar):
-        self.bar = bar
+class Progress:
+    """A tqdm bar on stderr: from the start on a terminal (or when asked), otherwise only
+    once the run turns out long, and then updated rarely."""
+
+    def __init__(self, wanted: Optional[bool], desc: str):
+        self.wanted = wanted
+        self.desc = desc
+        self.count = 0
         self.events = 0
+        self.failed = 0
+        self.bar = None
+        self.terminal = sys.stderr.isatty()
+        if wanted or (wanted is None and self.terminal):
+            self._start()
 
-    def update(self, n: int = 1, *, events: int = 0, failed: int = 0) -> None:
+    def _start(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(file=sys.stderr, desc=self.desc, unit="doc", initial=self.count,
+                        mininterval=0.1 if self.terminal else 10.0)
+
+    def advance(self, *, events: int = 0, failed: bool = False) -> None:
+        self.count += 1
         self.events += events
+        self.failed += failed
         if self.bar is not None:
-            self.bar.update(n)
-            self.bar.set_postfix(events=self.events, failed=failed, refresh=False)
+            self.bar.update(1)
+            self.bar.set_postfix(events=self.events, failed=self.failed, refresh=False)
+        elif self.wanted is None and self.count >= LONG_RUN_DOCUMENTS:
+            self._start()
 
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
-@contextlib.contextmanager
-def progress_bar(enabled: bool | None, desc: str, total: int | None = None):
-    """Shows on stderr when ``enabled``, or when it is None and stderr is a terminal."""
-    show = sys.stderr.isatty() if enabled is None else enabled
-    bar = tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, dynamic_ncols=True) if show else None
-    try:
-        yield _Bar(bar)
-    finally:
-        if bar is not None:
-            bar.close()
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+

@@ -12,6 +12,7 @@ from typing import Iterable, Iterator, Optional
 import click
 
 from placard.cli import main
+from placard.cli.progress import LONG_RUN_DOCUMENTS, Progress
 from placard.errors import PlacardError
 from placard.export import EXPORTERS
 from placard.records import FORMS, ISSUES, LANGUAGES, STATUSES, Document, Result
@@ -26,8 +27,6 @@ DB_HELP = (
 )
 FORMATS = ("table", "json", "jsonl", "csv", "geojson")
 FORMAT_BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".geojson": "geojson"}
-# Without a terminal a progress bar only fills logs, unless the run is long.
-LONG_RUN_DOCUMENTS = 1000
 
 
 class OptionError(click.ClickException):
@@ -66,36 +65,6 @@ def _check_choice(value: Optional[str], option: str, vocabulary: Iterable[str]) 
 
 
 # --- placard ingest -------------------------------------------------------
-
-
-class _Progress:
-    """A tqdm bar on stderr: from the start on a terminal, otherwise only once
-    the run turns out long (and then updated rarely)."""
-
-    def __init__(self, wanted: Optional[bool]):
-        self.wanted = wanted
-        self.count = 0
-        self.bar = None
-        self.terminal = sys.stderr.isatty()
-        if wanted or (wanted is None and self.terminal):
-            self._start()
-
-    def _start(self) -> None:
-        from tqdm import tqdm
-
-        self.bar = tqdm(file=sys.stderr, desc="ingesting", unit="doc", initial=self.count,
-                        mininterval=0.1 if self.terminal else 10.0)
-
-    def advance(self) -> None:
-        self.count += 1
-        if self.bar is not None:
-            self.bar.update(1)
-        elif self.wanted is None and self.count >= LONG_RUN_DOCUMENTS:
-            self._start()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def _read(paths: Iterable[Path], published: Optional[str], lang: Optional[str]) -> Iterator[object]:
@@ -178,7 +147,7 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optiona
     interrupted = False
     try:
         with Store.open(db_path) as store:
-            bar = _Progress(progress)
+            bar = Progress(progress, "ingesting")
             try:
                 for item in _read(paths, published, lang):
                     result, source = _result_of(pipeline, item)
