@@ -46,29 +46,13 @@ from importlib import resources
 from typing import Optional
 
 from placard.errors import ConfigError
+from placard.script import fold, kazakh_latin, widen  # noqa: F401 (fold and widen are part of this API)
 from placard.records import Article, DateMention, ResolvedDate
 
 LANGUAGES = ("en", "ru", "kk")
 FORWARD_DAYS = 60  # how far after publication a date without a year may lie
 RULE_TYPES = ("date", "month", "year", "weekday", "relative", "anaphoric")
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
-
-# --------------------------------------------------------------------- folding
-_DIACRITICS = {
-    "äáàâǎ": "a", "öóôő": "o", "üúūùûýů": "u", "ıíìîï": "i", "ğǧǵġ": "g", "ñŋńň": "n",
-    "şșśš": "s", "çčć": "c", "žź": "z", "é": "e", "ё": "е", "\u00a0\u202f": " ",
-}
-_FOLD_TABLE = str.maketrans({c: to for chars, to in _DIACRITICS.items() for c in chars})
-_NEEDS_FOLD = re.compile("[" + "".join(_DIACRITICS) + "]")
-
-
-def fold(text: str) -> str:
-    """Lower case with Latin diacritics folded; always the same length as ``text``."""
-    if "\u0130" in text:  # the only letter whose lower case is two characters
-        text = text.replace("\u0130", "I")
-    low = text.lower()
-    return low.translate(_FOLD_TABLE) if _NEEDS_FOLD.search(low) else low
-
 
 # --------------------------------------------------------------------- grammar
 @dataclass(frozen=True)
@@ -126,9 +110,12 @@ def load_lexicon(lang: str) -> dict:
     """The raw TOML data of ``dates.<lang>.toml``."""
     try:
         text = resources.files("placard.lexicons").joinpath(f"dates.{lang}.toml").read_text("utf-8")
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"date lexicon {lang!r} cannot be read: {exc}") from exc
+    if data.pop("latin_script", False):
+        data["latin"] = kazakh_latin()
+    return data
 
 
 def _alternation(items) -> str:
@@ -137,27 +124,6 @@ def _alternation(items) -> str:
 
 def _literal(word: str) -> str:
     return r"\s+".join(re.escape(part) for part in fold(word).split())
-
-
-_PATTERN_PIECE = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|.", re.S)  # an escape, a [class] or one character
-
-
-def widen(pattern: str, latin: dict) -> str:
-    """Let each Cyrillic letter of ``pattern`` also match its Latin spellings."""
-
-    def one(piece: re.Match) -> str:
-        text = piece.group()
-        if text.startswith("[") and any(char in latin for char in text):
-            raise ConfigError(f"write ({text[1:-1]}) as an alternation, not a [class], in {pattern!r}")
-        if text not in latin:
-            return text
-        spellings = [text] + list(latin[text])
-        singles = "".join(s for s in spellings if len(s) == 1)
-        longer = sorted((s for s in spellings if len(s) > 1), key=len, reverse=True)
-        piece_re = "|".join(longer + [f"[{singles}]" if len(singles) > 1 else singles])
-        return f"(?:{piece_re})" + ("?" if "" in spellings else "")
-
-    return _PATTERN_PIECE.sub(one, pattern)
 
 
 _PLACEHOLDER = re.compile(r"(?<!P)<(day2?|year2?|month|weekday|number|dir|yrel|word)(?::([\w+|]+))?>")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from placard.records import Article, LANGUAGES
+from placard.script import fold
 
 KAZAKH_CYRILLIC = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-KAZAKH_LATIN = set("äğıñöşüūÄĞIÑÖŞÜŪ") - {"I"}  # capital I is English too
+KAZAKH_LATIN = set("äğıñöşüūǧŋúýóáǵńÄĞÑÖŞÜŪǦŊÚÝÓÁ")  # every Latin Kazakh alphabet in use
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 SAMPLE_CHARS = 5000  # enough to decide; keeps long pages cheap
@@ -85,16 +86,9 @@ class LanguageStage:
         return article.evolve(lang=self.identifier.identify(article.text))
 
 
-# 2021 Latin Kazakh -> Cyrillic, one character for one, so offsets survive
-# and the Cyrillic lexicon matches Latin text too.
-_LATIN_TO_CYRILLIC = str.maketrans(
-    "aäbdefgğhıijklmnñoöpqrsştuūüvywzAÄBDEFGĞHIİJKLMNÑOÖPQRSŞTUŪÜVYWZç",
-    "аәбдефгғхыіжклмнңоөпқрсштуұүвйұзАӘБДЕФГҒХЫІЖКЛМНҢОӨПҚРСШТУҰҮВЙҰЗч",
-)
-
-
 def matching_text(text: str, lang: str | None) -> str:
-    """The text the lexicons match against: Latin-script Kazakh is read in Cyrillic."""
-    if lang == "kk" and is_latin_kazakh(text):
-        return text.translate(_LATIN_TO_CYRILLIC)
+    """The text the lexicons match against: Kazakh is folded (lower case, Latin diacritics
+    dropped, same length) so that its widened patterns read every alphabet."""
+    if lang == "kk":
+        return fold(text)
     return text

@@ -14,6 +14,7 @@ from typing import Optional, Pattern
 
 from placard.errors import ConfigError
 from placard.records import FORMS, GROUPS, ISSUES, RESPONSES
+from placard.script import kazakh_latin, widen
 
 FLAGS = re.IGNORECASE | re.UNICODE
 
@@ -76,9 +77,36 @@ def _compile_table(table: dict, vocabulary: tuple[str, ...], section: str, lang:
     return compiled
 
 
+PATTERN_LISTS = ("not_protest", "generic", "people", "units", "negation")
+PATTERN_TABLES = ("status", "quantifier", "groups", "issues", "responses", "targets", "x_site")
+
+
+def _widened(data: dict) -> dict:
+    """The lexicon with every pattern widened to read Latin-script Kazakh too."""
+    latin = kazakh_latin()
+
+    def w(patterns):
+        return [widen(p, latin) for p in patterns]
+
+    data = dict(data)
+    data["trigger"] = [{**entry, "patterns": w(entry["patterns"])} for entry in data.get("trigger", [])]
+    for section in PATTERN_LISTS:
+        if section in data:
+            data[section] = {**data[section], "patterns": w(data[section].get("patterns", []))}
+    for section in PATTERN_TABLES:
+        if section in data:
+            data[section] = {k: w(v) if isinstance(v, list) else v for k, v in data[section].items()}
+    if "claims" in data:
+        data["claims"] = {**data["claims"], "cues": w(data["claims"].get("cues", []))}
+    data["vague"] = {widen(k, latin): v for k, v in data.get("vague", {}).items()}
+    return data
+
+
 def build_lexicon(data: dict) -> Lexicon:
     lang = data.get("lang", "?")
     try:
+        if data.get("x_latin_script"):
+            data = _widened(data)
         triggers = []
         for entry in data.get("trigger", []):
             if entry["form"] not in FORMS:
@@ -101,7 +129,8 @@ def build_lexicon(data: dict) -> Lexicon:
             prevented=word_regex(status.get("prevented", [])),
             cancelled=word_regex(status.get("cancelled", [])),
             numbers=numbers,
-            number_words=_number_regex(numbers, agglutinative=bool(data.get("x_agglutinative"))),
+            number_words=_number_regex(numbers, agglutinative=bool(data.get("x_agglutinative")),
+                                       latin=kazakh_latin() if data.get("x_latin_script") else None),
             vague=vague,
             quantifiers={k: word_regex(v) for k, v in data.get("quantifier", {}).items() if v},
             people=word_regex(data.get("people", {}).get("patterns", [])),
@@ -122,10 +151,12 @@ def build_lexicon(data: dict) -> Lexicon:
         raise ConfigError(f"lexicon {lang}: malformed entry: {exc}") from exc
 
 
-def _number_regex(numbers: dict[str, int], agglutinative: bool) -> Optional[Pattern[str]]:
+def _number_regex(numbers: dict[str, int], agglutinative: bool, latin: Optional[dict] = None) -> Optional[Pattern[str]]:
     if not numbers:
         return None
     body = "|".join(sorted((re.escape(k) for k in numbers), key=len, reverse=True))
+    if latin:
+        body = widen(body, latin)
     # In Kazakh the case ending sticks to the number word ("жиырмадан астам").
     end = "" if agglutinative else r"(?!\w)"
     return re.compile(rf"(?<!\w)(?:{body}){end}", FLAGS)

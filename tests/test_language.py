@@ -27,14 +27,22 @@ def test_language_declared_language_wins_over_detection():
     assert LanguageStage()(article).lang == "kk"
 
 
-def test_language_latin_kazakh_reads_as_cyrillic_letter_for_letter():
-    text = "Bügin ereuil ötti, jwmısşılar jalaqını köterudi talap etti."
-    assert is_latin_kazakh(text)
-    cyrillic = matching_text(text, "kk")
-    assert len(cyrillic) == len(text)
-    assert "ереуіл" in cyrillic and "талап етті" in cyrillic
+@pytest.mark.parametrize("text,trigger", [
+    ("Bügin ereuil ötti, jwmısşılar jalaqını köterudi talap etti.", "strike"),        # 2021 alphabet
+    ("Belsendıler aksiia ötkızıp, mitiŋge şyǧyp, talap ettı.", "rally"),             # ǧ, ŋ, ı for і
+    ("Jataqhana túrghyndary ákimdik aldynda narazylyq bildirip, úiden qumaýdy súrady.", "rally"),  # digraphs, accents
+])
+def test_language_latin_kazakh_is_read_by_the_cyrillic_lexicon(text, trigger):
+    from placard.detect import find_triggers, lexicon_for
+    from placard.sentences import split_sentences
+
+    assert is_latin_kazakh(text) or LanguageIdentifier().identify(text) == "kk"
+    folded = matching_text(text, "kk")
+    assert len(folded) == len(text)  # offsets hold
+    found = find_triggers(folded, split_sentences(text), lexicon_for("kk"))
+    assert trigger in {t.form for t in found}
 
 
-def test_language_cyrillic_text_is_matched_as_is():
-    text = "Жұмысшылар ереуілге шықты."
-    assert matching_text(text, "kk") == text
+def test_language_only_kazakh_is_folded():
+    text = "Жители вышли на митинг."
+    assert matching_text(text, "ru") == text and matching_text("Жұмысшылар", "kk") == "жұмысшылар"
