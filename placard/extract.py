@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from placard import fields
 from placard.detect import lexicon_for
 from placard.language import matching_text
 from placard.lexicon import Lexicon
-from placard.places import canonical_city_key
+from placard.lexicon import word_regex
+from placard.morphology import to_nominative
+from placard.places import Gazetteer, canonical_city_key
 from placard.records import Article, Claim, DateMention, Event, Place, ResolvedDate, Response, Trigger
 
 # Specific forms win over the generic "protest"; among specific ones, the
@@ -37,7 +40,9 @@ UNTIL = re.compile(r"\b(?:until|till|through|by|до|дейін|шейін)\s+(?
 END = re.compile(r"\b(?:ended|was over|finished|завершил\w*|закончил\w*|аяқталды)\b", re.IGNORECASE)
 RANGE_LINK = re.compile(r"\s*(?:to|until|till|through|-|–|—|по|до|дейін|-ге дейін)\s*", re.IGNORECASE)
 TIME_ZONE = re.compile(r"\s+(?:time|время|уақыты)\b", re.IGNORECASE)
-SINCE = re.compile(r"\b(?:since|с|бері)\b", re.IGNORECASE)  # "since 1991" opens a period, it dates no event
+# "since 1991", "с 1991 года", "2019 жылдан бері" open a period; they date no event
+SINCE = re.compile(r"\b(?:since|с)\s*$", re.IGNORECASE)
+SINCE_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:бері|beri)\b", re.IGNORECASE)
 COORDINATION = re.compile(r"^\s*(?:,|\band\b|as well as|&|\bи\b|\bжәне\b|\bмен\b|\bпен\b|\bбен\b)", re.IGNORECASE)
 # "the demonstrators", "this rally": a trigger that points back to an event already told.
 DEFINITE = re.compile(r"\b(?:the|this|that|these|their|its|эт\w+|т\w*|бұл|осы)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -120,6 +125,10 @@ class EventBuilder:
             if i >= 0:
                 base = article.sentences[i].start
                 self.masks[i].append((mention.start - base, mention.end - base))
+        capital_regex = word_regex(lexicon.extra.get("x_capital", {}).get("patterns", []))
+        self.says_capital = [bool(capital_regex and capital_regex.search(self.sentence_text(i))) for i in range(n)]
+        # a protest story: police detaining people in a named city reports a protest there
+        self.protest_story = any(t.strength >= 0.9 for t in article.triggers)
         self.trigger_regex = re.compile("|".join(r.regex.pattern for r in lexicon.triggers), re.IGNORECASE)
         self.last_date: Optional[ResolvedDate] = None
         self.date_kind: Optional[str] = None  # kind of the date of the sentence being read
@@ -137,7 +146,8 @@ class EventBuilder:
         # "next month's election" dates the election, "Sunday's rallies" the rallies
         mentions = [d for d in self.dates_at[i] if d.date is not None and not (
             self.text[d.end:d.end + 2] in ("'s", "’s") and not any(0 <= ts - d.end <= 4 for ts in trigger_starts))
-            and not (d.date.precision == "year" and SINCE.search(self.text[max(0, d.start - 8):d.end]))
+            and not (d.date.precision == "year" and (SINCE.search(self.text[max(0, d.start - 8):d.start])
+                                                     or SINCE_AFTER.match(self.text, d.end)))
             and not UNTIL.search(self.text[max(0, d.start - 20):d.start])]
         if not mentions:
             return None, None
@@ -161,7 +171,8 @@ class EventBuilder:
         mentions = [m for m in self.mentions_at[i] if m[0].precision == "city"
                     and not TIME_ZONE.match(self.text, m[2])]  # "3 p.m. Moscow time"
         if not mentions:
-            return []
+            capital = self.capital() if self.says_capital[i] else None
+            return [capital] if capital else []
         groups: list[list[tuple[Place, int, int]]] = [[mentions[0]]]
         for previous, mention in zip(mentions, mentions[1:]):
             between = self.text[previous[2]:mention[1]]
@@ -180,6 +191,25 @@ class EventBuilder:
             if place not in cities:
                 cities.append(place)
         return cities
+
+    def capital(self) -> Optional[Place]:
+        """The capital of the country the text is about ("in the capital", "елордада")."""
+        countries = Counter(p.place.country for p in self.article.places if p.place.country)
+        country = countries.most_common(1)[0][0] if countries else self.lexicon.extra.get("x_default_country")
+        return Gazetteer.default().capital(country) if country else None
+
+    def detention_trigger(self, i: int) -> list[Trigger]:
+        """"Police detained 14 people in Nur-Sultan": in a protest story, a protest in that city."""
+        detained = self.lexicon.responses.get("detained")
+        if not self.protest_story or detained is None:
+            return []
+        segment = self.sentence_text(i)
+        match = detained.search(segment)
+        if match is None or fields.negated(self.lexicon, segment, match.start(), match.end()):
+            return []
+        start = self.article.sentences[i].start
+        trigger = Trigger(start + match.start(), start + match.end(), "rally", i, 0.6, True)
+        return [trigger] if self.event_cities(i, [trigger]) else []
 
     def specificity(self, i: int, triggers: list[Trigger], date, cities) -> float:
         segment = self.sentence_text(i)
@@ -205,7 +235,8 @@ class EventBuilder:
                 continue
             if not _dates_agree(date, draft.date):
                 continue
-            near = paragraph - self.article.sentences[draft.sentences[-1]].paragraph <= 1
+            near = paragraph - self.article.sentences[draft.sentences[-1]].paragraph <= 1 or (
+                city is None and i - draft.sentences[-1] <= 3)
             if date is not None and draft.date is None and not near:
                 continue  # a dated mention far away from an undated story is another event
             if key and draft.city is None and draft.region is not None and city.country != draft.region.country:
@@ -220,7 +251,7 @@ class EventBuilder:
     def read(self) -> list[Draft]:
         sentences = self.article.sentences
         for i in range(len(sentences)):
-            triggers = self.triggers_at[i]
+            triggers = self.triggers_at[i] or self.detention_trigger(i)
             if not triggers:
                 self.follow_up(i)
                 continue
@@ -248,7 +279,9 @@ class EventBuilder:
                 continue
             if not cities and self.points_back(i, triggers) and current is not None and \
                     _dates_agree(date, current.date):
-                self.attach(self.current, i, triggers, regions, None, date)  # "The rally was held the day after..."
+                # "The rally was held on Sunday" dates it; "news of the rally spread the day before" does not
+                told = date if self.date_kind in ("explicit", "weekday") else None
+                self.attach(self.current, i, triggers, regions, None, told)
                 continue
             for city in cities or [None]:
                 draft = None if ANOTHER.search(segment) and date is not None and cities else \
@@ -328,7 +361,8 @@ class EventBuilder:
         has_response = any(r.search(segment) for r in self.lexicon.responses.values())
         has_claim = bool(self.lexicon.claim_cues and self.lexicon.claim_cues.search(segment))
         gives_missing_date = draft.date is None and i - last == 1 and any(
-            d.date is not None and d.kind in ("explicit", "weekday") for d in self.dates_at[i])
+            d.date is not None and d.kind in ("explicit", "weekday") for d in self.dates_at[i]) and bool(
+            fields.site_in(self.lexicon, segment) or (self.lexicon.people and self.lexicon.people.search(segment)))
         if FOLLOW_UP.search(segment) or ((has_response or has_claim or gives_missing_date) and i - last <= 1):
             if self.dates_at[i] and not any(_dates_agree(d.date, draft.date) for d in self.dates_at[i]):
                 return
@@ -429,6 +463,8 @@ class EventBuilder:
             if site is None and i in trigger_sentences:
                 site = fields.site_in(lexicon, original)
         claims = [c for c in claims if c.issues] or claims
+        # "акимата", "акимату", "акимат" are one target, written in the nominative
+        targets = list(dict.fromkeys(to_nominative(t, article.lang) for t in targets))
         if not claims:
             # no "demanding ..." phrase: what the report says they protested about
             claims = fields.implied_claims(lexicon, [article.text[article.sentences[i].start:article.sentences[i].end]
@@ -470,12 +506,15 @@ class EventBuilder:
 
     def events(self) -> list[Event]:
         drafts = self.read()
-        events = []
+        events: list[Event] = []
         for index, draft in enumerate(drafts):
             event = self.finish(draft, index)
             if event is not None:
                 events.append(event)
-        return events
+        # the cities of one sentence ("in Moscow and St Petersburg") share that sentence's day
+        dated = {e.evidence_spans[0]: e.date for e in events if e.date is not None and e.evidence_spans}
+        return [replace(e, date=dated.get(e.evidence_spans[0])) if e.date is None and e.evidence_spans else e
+                for e in events]
 
 
 NEIGHBOURHOOD_KM = 20.0

@@ -237,7 +237,7 @@ def responses_in(lexicon: Lexicon, segment: str) -> list[Response]:
     for kind in kinds:
         match = next((m for m in lexicon.responses[kind].finditer(segment)
                       if not any(m.start() < e and s < m.end() for s, e in claimed)
-                      and not _negated(lexicon, segment, m.start(), m.end())), None)
+                      and not negated(lexicon, segment, m.start(), m.end())), None)
         if match is None:
             continue
         claimed.append(match.span())
@@ -248,7 +248,7 @@ def responses_in(lexicon: Lexicon, segment: str) -> list[Response]:
     return responses
 
 
-def _negated(lexicon: Lexicon, segment: str, start: int, end: int) -> bool:
+def negated(lexicon: Lexicon, segment: str, start: int, end: int) -> bool:
     """"No one was detained", "никто не задержан", "ешкім ұсталған жоқ"."""
     if lexicon.negation is None:
         return False

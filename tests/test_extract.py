@@ -290,3 +290,30 @@ def test_extract_page_furniture_stays_out_of_evidence(extract):
     evidence = " ".join(events[0]["evidence"])
     assert "Taraz" in evidence
     assert "Breaking" not in evidence and "Subscribe" not in evidence and "independent news" not in evidence
+
+
+# ------------------------------------------------------------------ Central Asian specifics
+@pytest.mark.parametrize("lang,text,published,city,date", [
+    # "the capital" without its name is the capital of the country the text is about
+    ("kk", "Бүгін елордада бір топ ана әкімдік алдында наразылық акциясын өткізді.", "2021-04-01", "Astana",
+     "2021-04-01"),
+    ("ru", "В столице Кыргызстана в понедельник прошел митинг пенсионеров.", "2022-04-06", "Bishkek", "2022-04-04"),
+    # Latin Kazakh, in the 2021 alphabet and in the older one with ŋ and ǧ
+    ("kk", "Bügin Şımkentte jwmısşılar ereuilge şıqtı, jalaqını köterudi talap etti.", "2021-07-02", "Shymkent",
+     "2021-07-02"),
+    ("kk", "Almatyda belsendıler 5 qaŋtarda narazylyq aksiiasyn ötkızdı.", "2022-01-06", "Almaty", "2022-01-05"),
+])
+def test_extract_capital_and_latin_kazakh(extract, lang, text, published, city, date):
+    events = extract(lang, text, published).to_record()["events"]
+    assert [(fold(e["location"]["city"]), e["date"]) for e in events] == [(fold(city), date)]
+
+
+def test_extract_police_detaining_people_in_a_named_city_reports_a_protest_there(extract):
+    text = ("Полиция задержала участников митингов в трёх городах. "
+            "В Алматы 1 марта на площади задержали более 20 человек. "
+            "В Шымкенте в тот же день полиция задержала 15 человек.")
+    events = extract("ru", text, "2020-03-01").to_record()["events"]
+    assert sorted(fold(e["location"]["city"]) for e in events) == sorted([fold("Almaty"), fold("Shymkent")])
+    for event in events:
+        assert event["date"] == "2020-03-01"
+        assert "detained" in {r["type"] for r in event["responses"]}
