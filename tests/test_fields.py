@@ -89,3 +89,29 @@ def test_fields_status_cues():
     assert fields.status_cue(lexicon, "The union plans to hold a rally next week.") == "planned"
     assert fields.status_cue(lexicon, "The march did not take place: police sealed off the square.") == "prevented"
     assert fields.status_cue(lexicon, "Hundreds rallied on Sunday.") is None
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("ru", "Несколько человек вышли к акимату.", (3, 9)),
+    ("ru", "Десятки жителей вышли к акимату.", (24, 99)),
+    ("ru", "Сотни человек вышли на площадь.", (200, 999)),
+    ("ru", "Более ста человек вышли на площадь.", (101, None)),
+    ("kk", "Бірнеше адам әкімдік алдына жиналды.", (3, 9)),
+    ("kk", "Ондаған тұрғын әкімдік алдына жиналды.", (24, 99)),
+    ("kk", "Жүздеген адам алаңға жиналды.", (200, 999)),
+    ("kk", "Мыңдаған адам алаңға шықты.", (2000, 9999)),
+])
+def test_fields_vague_crowd_words_of_russian_and_kazakh(lang, text, expected):
+    crowd = fields.find_crowd(load_lexicon(lang), text)
+    assert crowd is not None and (crowd.size_min, crowd.size_max) == expected
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("ru", "Участники акции задержаны.", "detained"),
+    ("ru", "Полиция разогнала митингующих.", "dispersed"),
+    ("ru", "Организаторы оштрафованы.", "sentenced"),
+    ("kk", "Бес белсенді ұсталды.", "detained"),
+    ("kk", "Ұйымдастырушыға айыппұл салынды.", "sentenced"),
+])
+def test_fields_response_words_of_russian_and_kazakh(lang, text, kind):
+    assert kind in {r.type for r in fields.responses_in(load_lexicon(lang), text)}
