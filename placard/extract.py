@@ -41,7 +41,7 @@ END = re.compile(r"\b(?:ended|was over|finished|завершил\w*|законч
 RANGE_LINK = re.compile(r"\s*(?:to|until|till|through|-|–|—|по|до|дейін|-ге дейін)\s*", re.IGNORECASE)
 TIME_ZONE = re.compile(r"\s+(?:time|время|уақыты)\b", re.IGNORECASE)
 # "since 1991", "с 1991 года", "2019 жылдан бері" open a period; they date no event
-SINCE = re.compile(r"\b(?:since|с)\s*$", re.IGNORECASE)
+SINCE = re.compile(r"\b(?:since|с)\s+(?:\w+\s+)?\d", re.IGNORECASE)
 SINCE_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:бері|beri)\b", re.IGNORECASE)
 COORDINATION = re.compile(r"^\s*(?:,|\band\b|as well as|&|\bи\b|\bжәне\b|\bмен\b|\bпен\b|\bбен\b)", re.IGNORECASE)
 # "the demonstrators", "this rally": a trigger that points back to an event already told.
@@ -146,7 +146,7 @@ class EventBuilder:
         # "next month's election" dates the election, "Sunday's rallies" the rallies
         mentions = [d for d in self.dates_at[i] if d.date is not None and not (
             self.text[d.end:d.end + 2] in ("'s", "’s") and not any(0 <= ts - d.end <= 4 for ts in trigger_starts))
-            and not (d.date.precision == "year" and (SINCE.search(self.text[max(0, d.start - 8):d.start])
+            and not (d.date.precision == "year" and (SINCE.search(self.text[max(0, d.start - 8):d.end])
                                                      or SINCE_AFTER.match(self.text, d.end)))
             and not UNTIL.search(self.text[max(0, d.start - 20):d.start])]
         if not mentions:
@@ -171,7 +171,7 @@ class EventBuilder:
         mentions = [m for m in self.mentions_at[i] if m[0].precision == "city"
                     and not TIME_ZONE.match(self.text, m[2])]  # "3 p.m. Moscow time"
         if not mentions:
-            capital = self.capital() if self.says_capital[i] else None
+            capital = self.capital(i) if self.says_capital[i] else None
             return [capital] if capital else []
         groups: list[list[tuple[Place, int, int]]] = [[mentions[0]]]
         for previous, mention in zip(mentions, mentions[1:]):
@@ -181,9 +181,12 @@ class EventBuilder:
             else:
                 groups.append([mention])
 
-        def distance(group) -> int:
+        def distance(group) -> tuple[int, int]:
+            # the sentence's first protest word leads: "gathered in Belgrade ... the attack on
+            # protesting students in Novi Sad" happened in Belgrade
             start, end = group[0][1], group[-1][2]
-            return min(max(0, start - t.end, t.start - end) for t in triggers)
+            gaps = [max(0, start - t.end, t.start - end) for t in triggers]
+            return gaps[0], min(gaps)
 
         best = min(groups, key=distance)
         cities: list[Place] = []
@@ -192,10 +195,13 @@ class EventBuilder:
                 cities.append(place)
         return cities
 
-    def capital(self) -> Optional[Place]:
-        """The capital of the country the text is about ("in the capital", "елордада")."""
+    def capital(self, i: int) -> Optional[Place]:
+        """The capital of the country the sentence names ("Qırğızstan astanasında"), else of the
+        country the text is about ("in the capital", "елордада")."""
+        here = [p.country for p in self.places_at[i] if p.precision == "country"]
         countries = Counter(p.place.country for p in self.article.places if p.place.country)
-        country = countries.most_common(1)[0][0] if countries else self.lexicon.extra.get("x_default_country")
+        country = here[0] if here else (countries.most_common(1)[0][0] if countries
+                                        else self.lexicon.extra.get("x_default_country"))
         return Gazetteer.default().capital(country) if country else None
 
     def detention_trigger(self, i: int) -> list[Trigger]:
@@ -241,6 +247,8 @@ class EventBuilder:
                 continue  # a dated mention far away from an undated story is another event
             if key and draft.city is None and draft.region is not None and city.country != draft.region.country:
                 continue
+            if key and draft.city is None and date is None and draft is not self.current:
+                continue  # an undated city mention names a new place for the story now told, not an old one
             score = (2.0 if key and key == draft.city_key else 0.0) + (2.0 if date and draft.date == date else 0.0)
             score += 1.0 if draft is self.current else 0.0
             score += 0.5 if near else 0.0
