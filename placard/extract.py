@@ -396,6 +396,11 @@ class EventBuilder:
             place = earlier[-1] if earlier else (self.dateline[0] if len(self.dateline) == 1 else
                                                  (later[0] if later else
                                                   (named.pop() if len(named) == 1 else None)))
+        if place is None and draft.region is not None and draft.region.precision == "country":
+            # "in Kyrgyzstan" and the page names one city of it: that city
+            named = {p for mentions in self.mentions_at for p, _, _ in mentions
+                     if p.precision == "city" and p.country == draft.region.country}
+            place = named.pop() if len(named) == 1 else None
         if place is None:
             place = draft.region
 
