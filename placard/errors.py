@@ -15,3 +15,7 @@ class StoreError(PlacardError):
 
 class ConfigError(PlacardError):
     """A setting, lexicon or option is invalid."""
+
+
+class NotFound(PlacardError):
+    """An id (event, mention, document) that the store does not hold."""

@@ -18,7 +18,7 @@ import placard.cli.store  # noqa: F401  (registers the commands)
 from placard.errors import InputError, PlacardError
 from placard.pipeline import Pipeline
 from placard.records import Article, Claim, Document, Event, Place, ResolvedDate, Result
-from placard.store import Store
+from placard.store import EventQuery, Store
 
 main = placard.cli.main
 
@@ -98,8 +98,10 @@ def test_cli_store_events_table(db):
     result = _run("events", "--db", db, "--format", "table")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["id", "date", "form", "status", "city", "country", "size", "claim"]
-    assert re.match(r"\s*\d+\s+2021-04-21\s+rally\s+occurred\s+Moscow\s+RU\s+24-99\s+free Navalny$", lines[1])
+    assert lines[0].split() == ["id", "date", "form", "status", "city", "country", "size", "sources", "review",
+                                "claim"]
+    assert re.match(r"\s*\d+\s+2021-04-21\s+rally\s+occurred\s+Moscow\s+RU\s+24-99\s+1\s+machine\s+"
+                    r"free Navalny$", lines[1])
     assert lines[-1] == "3 events"
     limited = _run("events", "--db", db, "--format", "table", "--limit", "1")
     assert limited.output.splitlines()[-1] == "1 of 3 events"
@@ -129,7 +131,7 @@ def test_cli_store_events_without_a_store_says_how_to_make_one(tmp_path):
     assert not (tmp_path / "missing.db").exists()
 
 
-@pytest.mark.parametrize("command", ["ingest", "events"])
+@pytest.mark.parametrize("command", ["ingest", "events", "review"])
 def test_cli_store_help_explains_every_option_with_an_example(command):
     cmd = main.commands[command]
     for param in cmd.params:
@@ -202,11 +204,13 @@ def test_cli_store_ingest_summary_and_exit_status(stand_ins, tmp_path):
     assert "added: 2, unchanged: 0, updated: 0, failed: 2" in first.stdout
     assert "failed c: no usable text" in first.stdout and "failed d: no text or html" in first.stdout
     assert "events stored: 3" in first.stdout
+    # a's two rallies stay apart (one document); b's rally is the same as one of them.
+    assert "holds 2 events (3 reports) from 4 documents" in first.stdout
 
     again = _run("ingest", docs, "--db", db, "--published", "2024-06-25")
     assert "added: 0, unchanged: 2, updated: 0, failed: 2" in again.stdout
     with Store.open(db) as store:
-        assert store.count_events() == 3
+        assert store.count_events() == 2 and store.stats()["mentions"] == 3
         assert {d.doc_id for d in store.documents(failed=True)} == {"c", "d"}
         assert {e.record["date"] for e in store.events()} == {"2024-06-25"}
 
@@ -296,5 +300,103 @@ def test_cli_store_ingest_reads_standard_input(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["ingest", "-", "--db", str(db)], input=lines)
     assert result.exit_code == 0, result.output
     assert "added: 2" in result.stdout
+    with Store.open(db) as store:  # the same story twice: one event, two sources
+        [event] = store.events()
+        assert [s.doc_id for s in event.sources] == ["s0", "s1"]
+
+
+# --- canonical events, review and exports through the CLI ----------------------------
+
+
+def _ids(output: str) -> list[int]:
+    return [r["id"] for r in _jsonl(output)]
+
+
+def test_cli_store_events_filters_by_response_and_review(db):
     with Store.open(db) as store:
-        assert [e.doc_id for e in store.events()] == ["s0", "s1"]
+        moscow = store.events(EventQuery(country="RU"))[0]
+        store.review(moscow.id, "reject", "tester")
+    shown = _run("events", "--db", db, "--format", "jsonl")
+    assert moscow.id not in _ids(shown.output) and len(_ids(shown.output)) == 2
+    rejected = _run("events", "--db", db, "--format", "jsonl", "--review", "rejected")
+    assert _ids(rejected.output) == [moscow.id]
+    assert _run("events", "--db", db, "--format", "jsonl", "--response", "detained").output == ""
+    bad = _run("events", "--db", db, "--review", "checked")
+    assert bad.exit_code == 2 and "choose one of: machine, confirmed, edited, rejected" in bad.stderr
+
+
+def test_cli_store_events_acled_and_gold_formats(db, tmp_path):
+    acled = _run("events", "--db", db, "--format", "acled")
+    assert acled.exit_code == 0, acled.output
+    rows = list(csv.DictReader(io.StringIO(acled.output, newline="")))
+    assert [r["location"] for r in rows] == ["Moscow", "Almaty", "Oral"]
+    assert {r["event_type"] for r in rows} == {"Protests"} and rows[0]["source"] == "news.example"
+    empty = _run("events", "--db", db, "--format", "gold")
+    assert empty.exit_code == 0 and empty.output == ""  # nothing reviewed yet
+    with Store.open(db) as store:
+        for event in store.events():
+            store.review(event.id, "confirm", "tester")
+    out = tmp_path / "gold.jsonl"
+    assert _run("events", "--db", db, "--format", "gold", "-o", out).exit_code == 0
+    assert sorted(json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()) == [
+        "d1", "d2", "d3"]
+    filtered = _run("events", "--db", db, "--format", "gold", "--country", "KZ")
+    assert filtered.exit_code == 2 and "filters do not apply" in filtered.stderr
+
+
+def test_cli_store_review_confirm_edit_merge_split(db):
+    with Store.open(db) as store:
+        almaty, oral = [e.id for e in store.events() if e.record["location"]["country"] == "KZ"]
+    edited = _run("review", almaty, "edit", "--db", db, "--set", "form=march", "--set", "participants.size_min=300",
+                  "--set", "participants.size_max=null", "--who", "aigerim", "--note", "a march")
+    assert edited.exit_code == 0, edited.output
+    body = json.loads(edited.stdout)
+    assert (body["form"], body["participants"]["size_min"], body["participants"]["size_max"]) == ("march", 300, None)
+    assert (body["review"], body["reviewed_by"]) == ("edited", "aigerim")
+    merged = json.loads(_run("review", almaty, "merge", "--with", oral, "--db", db, "--who", "aigerim").stdout)
+    assert sorted(s["doc_id"] for s in merged["sources"]) == ["d1", "d2"]
+    leaving = [s["mention_id"] for s in merged["sources"] if s["doc_id"] == "d2"]
+    split = json.loads(_run("review", almaty, "split", "--mention", leaving[0], "--db", db, "--who", "b").stdout)
+    assert [s["doc_id"] for s in split["sources"]] == ["d2"] and split["id"] not in (almaty, oral)
+    with Store.open(db) as store:
+        assert [e.action for e in store.audit(almaty)] == ["split", "merge", "edit"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["edit"], "edit needs at least one --set"),
+    (["confirm", "--set", "form=march"], "--set goes with edit"),
+    (["edit", "--set", "form"], "--set takes FIELD=VALUE"),
+    (["merge"], "merge takes the other events"),
+    (["split"], "split takes the leaving sources"),
+])
+def test_cli_store_review_rejects_bad_options(db, args, message):
+    result = _run("review", 1, *args, "--db", db)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["9999", "confirm"], "no event 9999"),
+    (["1", "edit", "--set", "form=parade"], "form must be one of"),
+])
+def test_cli_store_review_reports_store_errors_in_one_line(db, args, message):
+    result = _run("review", *args, "--db", db, "--who", "x")
+    assert result.exit_code == 1 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_store_ingest_and_events_on_postgresql(stand_ins, tmp_path):
+    from placard.store.testing import postgres_skip_reason, postgres_test_url, temporary_postgres_url
+
+    if not postgres_test_url():
+        pytest.skip(postgres_skip_reason())
+    docs = _docs_file(tmp_path, [{"id": "a", "text": "Workers rallied at noon."},
+                                 {"id": "b", "text": "Жители rallied у акимата."}])
+    with temporary_postgres_url() as url:
+        ingested = _run("ingest", docs, "--db", url, "--published", "2024-06-25")
+        assert ingested.exit_code == 0, ingested.output
+        assert "holds 1 event (2 reports) from 2 documents" in ingested.stdout
+        assert "postgresql://" in ingested.stdout
+        listed = _run("events", "--format", "jsonl", env={"PLACARD_DB": url})
+        assert listed.exit_code == 0, listed.output
+        [event] = _jsonl(listed.output)
+        assert event["doc_id"] == "a"

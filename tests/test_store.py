@@ -1,6 +1,12 @@
-"""The SQLite event store: schema, round trip, idempotency, filters, failures, crash safety."""
+"""The event store on SQLite and PostgreSQL: schema and migrations, round trip,
+idempotency, filters, failures, crash safety (SQLite).
+
+The PostgreSQL variant of each test runs when $PLACARD_TEST_POSTGRES_URL is
+set (``eval "$(bash scripts/start_test_postgres.sh)"``) and skips otherwise.
+"""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -14,7 +20,10 @@ import pytest
 
 from placard.errors import ConfigError, InputError, StoreError
 from placard.records import Article, Claim, Document, Event, Place, ResolvedDate, Response, Result
-from placard.store import EventQuery, Store, city_key, date_bounds, fold_name, resolve_db_path
+from placard.store import EventQuery, Store, city_key, date_bounds, fold_name, resolve_db_location, resolve_db_path
+from placard.store.testing import (
+    postgres_skip_reason, postgres_test_url, temporary_postgres_url, temporary_store,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,15 +42,24 @@ def make_event(text: str, sentence: str, *, form="rally", status="occurred", dat
     )
 
 
-def make_result(doc_id: str, text: str, events=(), *, published="2024-06-25", lang="en") -> Result:
-    doc = Document(id=doc_id, text=text, url=f"https://news.example/{doc_id}", lang=lang, published=published)
+def make_result(doc_id: str, text: str, events=(), *, published="2024-06-25", lang="en",
+                url: str | None = None) -> Result:
+    doc = Document(id=doc_id, text=text, url=url or f"https://news.example/{doc_id}", lang=lang, published=published)
     article = Article(doc=doc, text=text, title=text.split(".")[0], lang=lang,
                       published=ResolvedDate(published, "day") if published else None, events=tuple(events))
     return Result(doc_id=doc_id, article=article)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    if request.param == "postgres" and not postgres_test_url():
+        pytest.skip(postgres_skip_reason())
+    with temporary_store(request.param, tmp_path) as opened:
+        yield opened
+
+
 @pytest.fixture
-def store(tmp_path):
+def sqlite_store(tmp_path):
     with Store.open(tmp_path / "events.db") as opened:
         yield opened
 
@@ -56,9 +74,45 @@ def test_store_open_creates_file_with_schema_once(tmp_path):
     conn = sqlite3.connect(path)
     versions = conn.execute("SELECT version FROM schema_version").fetchall()
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert versions == [(1,)]
-    assert {"documents", "events", "evidence", "event_issues"} <= tables
+    assert versions == [(1,), (2,)]
+    assert {"documents", "mentions", "events", "evidence", "event_issues", "event_responses", "audit"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_store_open_migrates_a_version_1_store_and_groups_its_events(tmp_path):
+    """A store written before canonical events keeps its ids and is deduplicated on first open."""
+    from placard.store.sql import load_migrations
+    from placard.store.sqlite import split_statements
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                 "applied_at TEXT NOT NULL)")
+    for statement in split_statements(load_migrations("sqlite")[0].sql):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_version VALUES (1, 'initial', '2024-01-01')")
+    record = {"form": "rally", "status": "occurred", "date": "2024-06-03", "end_date": None,
+              "location": {"country": "KZ", "admin1": None, "city": "Almaty", "site": None, "lat": None,
+                           "lon": None, "geonames_id": None},
+              "participants": {"text": None, "groups": [], "size_min": 24, "size_max": 99},
+              "organizers": [], "claims": [], "targets": [], "responses": [],
+              "evidence": ["Residents rallied."], "confidence": 0.5, "evidence_spans": [[0, 18]]}
+    other = dict(record, date="2024-07-01", evidence=["Another rally."])
+    for n, (doc_id, rec) in enumerate([("a", record), ("b", dict(record, evidence=["They rallied."])),
+                                       ("c", other)], start=1):
+        conn.execute("INSERT INTO documents (doc_id, published, ingested_at) VALUES (?, '2024-06-04', ?)",
+                     (doc_id, f"2024-06-0{n}"))
+        conn.execute("INSERT INTO events (doc_id, ordinal, form, status, date, date_lo, date_hi, city, city_key, "
+                     "country, size_min, size_max, record) VALUES (?, 0, 'rally', 'occurred', ?, ?, ?, 'Almaty', "
+                     "?, 'KZ', 24, 99, ?)",
+                     (doc_id, rec["date"], rec["date"], rec["date"], city_key("Almaty"), json.dumps(rec)))
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        events = store.events()
+        assert [(e.id, sorted(s.doc_id for s in e.sources)) for e in events] == [(1, ["a", "b"]), (3, ["c"])]
+        assert store.count_events(EventQuery(text="rallied")) == 1
+        assert store.stats()["mentions"] == 3
 
 
 def test_store_resolve_db_path_prefers_argument_then_env_then_cwd(tmp_path, monkeypatch):
@@ -70,6 +124,41 @@ def test_store_resolve_db_path_prefers_argument_then_env_then_cwd(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     Store.open().close()
     assert (tmp_path / "env.db").exists() and not (tmp_path / "placard.db").exists()
+
+
+def test_store_resolve_db_location_keeps_postgres_urls(tmp_path, monkeypatch):
+    url = "postgresql://placard@db.example:5432/events"
+    assert resolve_db_location(url) == url
+    monkeypatch.setenv("PLACARD_DB", url)
+    assert resolve_db_location(None) == url
+    assert resolve_db_location(tmp_path / "x.db") == tmp_path / "x.db"
+
+
+def test_store_open_without_psycopg_says_what_to_install(monkeypatch):
+    import placard.store.postgres as postgres
+
+    monkeypatch.setattr(postgres, "psycopg", None)
+    with pytest.raises(ConfigError, match=r"placard\[postgres\]"):
+        Store.open("postgresql://placard:secret@db.example/events")
+
+
+def test_store_open_reports_an_unreachable_server_without_its_password():
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError) as caught:
+        Store.open("postgresql://placard:secret@127.0.0.1:9/events?connect_timeout=2")
+    assert "secret" not in str(caught.value) and "127.0.0.1" in str(caught.value)
+
+
+def test_store_postgres_open_migrates_once():
+    if not postgres_test_url():
+        pytest.skip(postgres_skip_reason())
+    import psycopg
+
+    with temporary_postgres_url() as url:
+        Store.open(url).close()
+        Store.open(url).close()
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
 
 
 def test_store_open_refuses_newer_schema(tmp_path):
@@ -112,11 +201,16 @@ def test_store_ingest_and_query_round_trip(store):
     assert (doc.doc_id, doc.lang, doc.published, doc.source, doc.error, doc.events) == (
         "a1", "en", "2024-06-25", "feed.jsonl", None, 1)
     stats = store.stats()
-    assert (stats["documents"], stats["events"], stats["failures"]) == (1, 1, 0)
+    assert (stats["documents"], stats["events"], stats["mentions"], stats["failures"]) == (1, 1, 1, 0)
+    assert [(s.doc_id, s.outlet, s.evidence) for s in stored.sources] == [
+        ("a1", "news.example", ("Residents rallied outside the akimat, demanding new flats, \"now\".",))]
+    document = store.document("a1")
+    assert document.text == TEXT_A and store.document("nope") is None
     assert stats["by_form"] == {"rally": 1} and stats["by_language"] == {"en": 1}
 
 
-def test_store_evidence_and_issue_rows_follow_the_record(store, tmp_path):
+def test_store_evidence_and_issue_rows_follow_the_record(sqlite_store, tmp_path):
+    store = sqlite_store
     text = "Workers struck at the mine. They also demanded safer shafts."
     store.ingest(make_result("w1", text, [
         make_event(text, "Workers struck at the mine.", form="strike", claim="higher pay",
@@ -300,14 +394,15 @@ def test_store_refuses_a_result_without_doc_id(store):
 # --- crash safety -------------------------------------------------------------
 
 _WRITER = textwrap.dedent("""
-    import sys
+    import datetime, sys
     from placard.records import Article, Document, Event, Place, ResolvedDate, Result
     from placard.store import Store
 
     store = Store.open(sys.argv[1])
     for n in range(int(sys.argv[2]), 10_000_000):
         text = f"Rally number {n} took place. " * 20
-        events = tuple(Event(form="rally", date=ResolvedDate("2024-06-03", "day"),
+        day = (datetime.date(2000, 1, 1) + datetime.timedelta(days=2 * n)).isoformat()  # one event per day
+        events = tuple(Event(form="rally", date=ResolvedDate(day, "day"),
                              place=Place(name="Almaty", country="KZ"),
                              evidence_spans=((0, 26),)) for _ in range(1 + n % 7))
         doc = Document(id=f"d{n}", text=text, lang="en", published="2024-06-25")

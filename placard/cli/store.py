@@ -1,7 +1,10 @@
-"""``placard ingest`` and ``placard events``: fill the event store and query it."""
+"""``placard ingest``, ``placard events`` and ``placard review``: fill the event
+store, query it, and record an analyst's judgement."""
 from __future__ import annotations
 
 import difflib
+import getpass
+import json
 import logging
 import shutil
 import sys
@@ -14,18 +17,19 @@ import click
 from placard.cli import main
 from placard.cli.progress import LONG_RUN_DOCUMENTS, Progress
 from placard.errors import PlacardError
-from placard.export import EXPORTERS
-from placard.records import FORMS, ISSUES, LANGUAGES, STATUSES, Document, Result
-from placard.store import DB_ENV_VAR, DEFAULT_DB_PATH, EventQuery, IngestOutcome, Store, StoredEvent
-from placard.store import query_date_bound, resolve_db_path, search_words
+from placard.export import EXPORTERS, event_object
+from placard.records import FORMS, ISSUES, LANGUAGES, RESPONSES, STATUSES, Document, Result
+from placard.store import DB_ENV_VAR, DEFAULT_DB_PATH, EVENT_ORDERS, REVIEW_STATES, EventQuery, IngestOutcome
+from placard.store import Store, StoredEvent, query_date_bound, resolve_db_location, search_words
 
 log = logging.getLogger(__name__)
 
 DB_HELP = (
-    f"The store: an SQLite file, created on first ingest. Default: ${DB_ENV_VAR} when set, "
+    f"The store: an SQLite file (created on first ingest) or a PostgreSQL URL "
+    f"(postgresql://user@host/db; needs the postgres extra). Default: ${DB_ENV_VAR} when set, "
     f"else ./{DEFAULT_DB_PATH}. Example: --db events.db"
 )
-FORMATS = ("table", "json", "jsonl", "csv", "geojson")
+FORMATS = ("table", "json", "jsonl", "csv", "acled", "geojson", "gold")
 FORMAT_BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".geojson": "geojson"}
 
 
@@ -97,13 +101,15 @@ def _summary(outcomes: list[IngestOutcome], store: Store) -> list[str]:
     lines += [f"  failed {o.doc_id}: {o.error}" for o in outcomes if o.status == "failed"]
     totals = store.stats()
     lines.append(f"events stored: {stored}")
-    lines.append(f"store: {store.location} holds {totals['events']} events from {totals['documents']} documents")
+    events, reports = totals["events"], totals["mentions"]
+    lines.append(f"store: {store.location} holds {events} event{'s' if events != 1 else ''} "
+                 f"({reports} report{'s' if reports != 1 else ''}) from {totals['documents']} documents")
     return lines
 
 
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help=DB_HELP)
+@click.option("--db", "db_path", metavar="PATH_OR_URL", help=DB_HELP)
 @click.option("--published", metavar="DATE",
               help="Publication date for documents that carry none; relative dates (\"yesterday\", "
                    "\"on Saturday\") resolve against it. YYYY-MM-DD, YYYY-MM or YYYY. "
@@ -114,7 +120,7 @@ def _summary(outcomes: list[IngestOutcome], store: Store) -> list[str]:
               help="Show a progress bar (documents/s) on stderr. Default: on when stderr is a "
                    f"terminal, or once a run passes {LONG_RUN_DOCUMENTS:,} documents.")
 @click.pass_context
-def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optional[Path],
+def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optional[str],
                    published: Optional[str], lang: Optional[str], progress: Optional[bool]) -> None:
     """Extract events from the documents at PATHS and keep them in the store.
 
@@ -124,6 +130,9 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optiona
     the run at any point and what was stored stays. Ingesting a document again
     changes nothing when its content (text or HTML, publication date,
     language) and its events are the same; otherwise its events are replaced.
+    Reports of one protest in several documents become one event with every
+    document as a source (same city, dates within a day, forms and claims
+    that fit).
     Documents that cannot be read or processed are stored with the reason,
     listed at the end, and make the exit status 1.
 
@@ -133,6 +142,7 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optiona
       placard ingest pages/ --db kz.db --lang ru
       placard ingest page.html --published 2024-06-25
       PLACARD_DB=/data/events.db placard ingest feed.jsonl
+      placard ingest feed.jsonl --db postgresql://placard@db.example/events
       zcat archive.jsonl.gz | placard ingest - --db archive.db
     """
     _check_date(published, "--published")
@@ -187,7 +197,7 @@ def size_text(participants: dict) -> str:
 
 def table_lines(events: list[StoredEvent], width: int) -> list[str]:
     """A compact aligned table; the claim column takes what width is left."""
-    header = ("id", "date", "form", "status", "city", "country", "size", "claim")
+    header = ("id", "date", "form", "status", "city", "country", "size", "sources", "review", "claim")
     rows = []
     for event in events:
         record = event.record
@@ -196,14 +206,15 @@ def table_lines(events: list[StoredEvent], width: int) -> list[str]:
         rows.append((
             str(event.id), record.get("date") or "", record.get("form") or "", record.get("status") or "",
             (location.get("city") or "")[:24], location.get("country") or "",
-            size_text(record.get("participants") or {}), claims[0]["text"] if claims else "",
+            size_text(record.get("participants") or {}), str(len(event.sources)), event.review,
+            claims[0]["text"] if claims else "",
         ))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     room = max(width - sum(widths) - 2 * len(widths), 20)
     lines = []
     for row in [header, *rows]:
         claim = row[-1] if len(row[-1]) <= room else row[-1][: room - 1] + "…"
-        cells = [cell.rjust(w) if i == 0 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        cells = [cell.rjust(w) if i in (0, 7) else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
         lines.append(("  ".join(cells) + "  " + claim).rstrip())
     return lines
 
@@ -216,8 +227,27 @@ def _choose_format(fmt: Optional[str], output: Optional[Path]) -> str:
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
+def _open_existing(db_path: Optional[str]) -> Store:
+    """The store at ``db_path``, which must exist (a file) or answer (a URL)."""
+    location = resolve_db_location(db_path)
+    if isinstance(location, Path) and not location.exists():
+        raise click.ClickException(
+            f"no store at {location}; `placard ingest` creates one (choose it with --db or ${DB_ENV_VAR})")
+    try:
+        return Store.open(location)
+    except PlacardError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _output(output: Optional[Path]):
+    try:
+        return open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+
+
 @main.command("events")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help=DB_HELP)
+@click.option("--db", "db_path", metavar="PATH_OR_URL", help=DB_HELP)
 @click.option("--from", "date_from", metavar="DATE",
               help="Only events that started on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD). An event "
                    "known only to the month or year must lie wholly in the range; events with no "
@@ -237,24 +267,40 @@ def _choose_format(fmt: Optional[str], output: Optional[Path]) -> str:
 @click.option("--status", metavar="STATUS",
               help="occurred (happened or under way at publication), planned (announced, still ahead), "
                    "prevented (called for, blocked before anyone gathered). Example: --status planned")
+@click.option("--response", metavar="TYPE",
+              help=f"Keep events where authorities or targets did this: {', '.join(RESPONSES)}. "
+                   "Example: --response detained")
+@click.option("--review", metavar="STATE",
+              help="Keep events in this review state: machine (not checked yet), confirmed, edited, "
+                   "rejected (otherwise hidden). Example: --review machine")
 @click.option("--text", metavar="WORDS",
-              help="Every word must start a word of the evidence, claims, participants, organizers, "
-                   "targets, site or place; case and accents ignored. Example: --text 'hunger митинг'")
+              help="Every word must start a word of the evidence (of any source), claims, participants, "
+                   "organizers, targets, site or place; case and accents ignored. "
+                   "Example: --text 'hunger митинг'")
+@click.option("--order", type=click.Choice(EVENT_ORDERS), default="date", show_default=True,
+              help="date: oldest first, undated last; confidence: least sure first (the review queue); "
+                   "recent: newest first. Example: --order confidence")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N events. Example: --limit 20")
 @click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
               help="Skip the first N matching events (page with --limit). Example: --offset 20")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="table: aligned columns to read; json: a list of records; jsonl: one record a line; "
-                   "csv: one row an event, lists joined with '; '; geojson: a FeatureCollection for maps. "
-                   "Default: from the --output suffix (.csv, .json, .jsonl, .geojson), else table on a "
-                   "terminal and jsonl in a pipe. Example: --format csv")
+                   "csv: one row an event, lists joined with '; '; acled: ACLED-like CSV columns (event "
+                   "type, actors, geo precision, sources) plus Placard's; geojson: a FeatureCollection for "
+                   "maps; gold: codebook gold JSONL, one line per document whose events were all reviewed "
+                   "(filters do not apply). Default: from the --output suffix (.csv, .json, .jsonl, "
+                   ".geojson), else table on a terminal and jsonl in a pipe. Example: --format acled")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to FILE instead of standard output. Example: -o kz.geojson")
-def events_command(db_path: Optional[Path], date_from: Optional[str], date_to: Optional[str],
+def events_command(db_path: Optional[str], date_from: Optional[str], date_to: Optional[str],
                    country: Optional[str], admin1: Optional[str], city: Optional[str], form: Optional[str],
-                   issue: Optional[str], status: Optional[str], text: Optional[str], limit: Optional[int],
-                   offset: int, fmt: Optional[str], output: Optional[Path]) -> None:
+                   issue: Optional[str], status: Optional[str], response: Optional[str], review: Optional[str],
+                   text: Optional[str], order: str, limit: Optional[int], offset: int, fmt: Optional[str],
+                   output: Optional[Path]) -> None:
     """List stored events that match every filter given, oldest first.
+
+    Each event is one protest, however many documents report it; the table's
+    sources column counts them.
 
     \b
     Examples:
@@ -262,7 +308,9 @@ def events_command(db_path: Optional[Path], date_from: Optional[str], date_to: O
       placard events --country KZ --from 2022-01 --to 2022-01 --form rally
       placard events --city Astana --issue housing --format csv -o housing.csv
       placard events --text "hunger strike" --status occurred --format jsonl
-      placard events --db kz.db --format geojson -o map.geojson
+      placard events --review machine --order confidence --limit 20   # what to check first
+      placard events --db kz.db --format acled -o kz-acled.csv
+      placard events --format gold -o reviewed.jsonl
     """
     _check_date(date_from, "--from")
     _check_date(date_to, "--to", end=True)
@@ -274,23 +322,28 @@ def events_command(db_path: Optional[Path], date_from: Optional[str], date_to: O
         date_from=date_from, date_to=date_to, country=country, admin1=admin1, city=city,
         form=_check_choice(form, "--form", FORMS), issue=_check_choice(issue, "--issue", ISSUES),
         status=_check_choice(status, "--status", STATUSES), text=text, limit=limit, offset=offset,
+        response=_check_choice(response, "--response", RESPONSES),
+        review=_check_choice(review, "--review", REVIEW_STATES), order=order,
     )
     fmt = _choose_format(fmt, output)
-    path = resolve_db_path(db_path)
-    if not path.exists():
-        raise click.ClickException(
-            f"no store at {path}; `placard ingest` creates one (choose it with --db or ${DB_ENV_VAR})")
-    try:
-        with Store.open(path) as store:
+    if fmt == "gold" and query != EventQuery(order=order):
+        raise OptionError("--format gold writes every reviewed document whole; filters do not apply")
+    with _open_existing(db_path) as store:
+        try:
+            if fmt == "gold":
+                stream = _output(output)
+                try:
+                    store.export_gold(stream)
+                finally:
+                    if output:
+                        stream.close()
+                return
             events = store.events(query)
             total = store.count_events(query) if fmt == "table" and (limit is not None or offset) else len(events)
-    except PlacardError as exc:
-        raise click.ClickException(str(exc)) from None
+        except PlacardError as exc:
+            raise click.ClickException(str(exc)) from None
 
-    try:
-        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    stream = _output(output)
     try:
         if fmt == "table":
             width = shutil.get_terminal_size((120, 24)).columns
@@ -303,3 +356,94 @@ def events_command(db_path: Optional[Path], date_from: Optional[str], date_to: O
     finally:
         if output:
             stream.close()
+
+
+# --- placard review -------------------------------------------------------
+
+REVIEW_COMMANDS = ("confirm", "reject", "reopen", "edit", "merge", "split")
+
+
+def parse_settings(settings: Iterable[str]) -> dict:
+    """``location.city=Almaty`` and the like as a partial record; values are
+    JSON when they parse (numbers, null, lists), else text."""
+    changes: dict = {}
+    for setting in settings:
+        key, sep, raw = setting.partition("=")
+        if not sep or not key.strip():
+            raise OptionError(f"--set takes FIELD=VALUE (e.g. form=march or location.city=Almaty), not {setting!r}")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        *parents, leaf = [part.strip() for part in key.split(".")]
+        target = changes
+        for part in parents:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise OptionError(f"--set {key}: {part} is given twice")
+        target[leaf] = value
+    return changes
+
+
+@main.command("review")
+@click.argument("event_id", type=int)
+@click.argument("action", type=click.Choice(REVIEW_COMMANDS))
+@click.option("--db", "db_path", metavar="PATH_OR_URL", help=DB_HELP)
+@click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
+              help="With edit: a field to change, dotted for location and participants; the value is "
+                   "JSON when it parses, else text. Repeat for several. Example: --set location.city=Almaty")
+@click.option("--with", "others", multiple=True, type=int, metavar="EVENT_ID",
+              help="With merge: an event whose sources join EVENT_ID (repeat for several). Example: --with 17")
+@click.option("--mention", "mentions", multiple=True, type=int, metavar="MENTION_ID",
+              help="With split: a source (mention id, see --format json) that leaves for a new event "
+                   "(repeat for several). Example: --mention 40")
+@click.option("--who", metavar="NAME", help="Who reviews, for the audit log. Default: the login name. "
+                                              "Example: --who aigerim")
+@click.option("--note", metavar="TEXT", help="Why, for the audit log. Example: --note 'two marches, not one'")
+def review_command(event_id: int, action: str, db_path: Optional[str], settings: tuple[str, ...],
+                   others: tuple[int, ...], mentions: tuple[int, ...], who: Optional[str],
+                   note: Optional[str]) -> None:
+    """Record an analyst's judgement of event EVENT_ID; every action is kept in
+    the audit log, and a reviewed event is never rewritten by later runs.
+
+    \b
+    confirm   the record is right
+    reject    not a protest event (hidden from lists and exports)
+    reopen    back to the machine: merged from its sources again
+    edit      change fields (--set)
+    merge     the events given with --with report the same protest
+    split     the sources given with --mention report another protest
+    Prints the event afterwards as JSON (for split: the new event).
+
+    \b
+    Examples:
+      placard review 12 confirm --who aigerim
+      placard review 12 edit --set form=march --set participants.size_min=200 --who aigerim
+      placard review 12 merge --with 17 --with 19 --note "one march, three outlets"
+      placard review 12 split --mention 40
+    """
+    changes = parse_settings(settings)
+    if changes and action != "edit":
+        raise OptionError("--set goes with edit")
+    if action == "edit" and not changes:
+        raise OptionError("edit needs at least one --set FIELD=VALUE")
+    if (others and action != "merge") or (action == "merge" and not others):
+        raise OptionError("merge takes the other events with --with EVENT_ID (and --with only goes with merge)")
+    if (mentions and action != "split") or (action == "split" and not mentions):
+        raise OptionError("split takes the leaving sources with --mention MENTION_ID "
+                          "(and --mention only goes with split)")
+    who = who or getpass.getuser()
+    with _open_existing(db_path) as store:
+        try:
+            if action == "merge":
+                event = store.merge([event_id, *others], who, note=note)
+            elif action == "split":
+                event = store.split(event_id, list(mentions), who, note=note)
+            else:
+                event = store.review(event_id, action, who, changes=changes or None, note=note)
+        except PlacardError as exc:
+            raise click.ClickException(str(exc)) from None
+    body = {**event_object(event), "review": event.review, "reviewed_by": event.reviewed_by,
+            "reviewed_at": event.reviewed_at,
+            "sources": [{"mention_id": s.mention_id, "doc_id": s.doc_id, "url": s.url} for s in event.sources]}
+    click.echo(json.dumps(body, ensure_ascii=False))

@@ -1,10 +1,15 @@
-"""The event store: documents and their events, kept in a database file.
+"""The event store: documents, the events found in them, and canonical events.
+
+For every document the store keeps the events the extractor found in it
+("mentions"), and groups mentions of one protest from several documents into
+one *canonical event* (``placard.dedup`` decides which and how records merge).
+Everything listed is canonical events, each with its sources.
 
 ``Store.open()`` picks the backend from the location: a file path (the
-default) opens the embedded SQLite store. The records here are the whole
-public interface, so another backend (PostgreSQL) can stand behind it without
-callers changing; everything backend-specific, SQL included, lives in the
-backend module.
+default) opens the embedded SQLite store, a ``postgresql://`` URL a
+PostgreSQL server (``pip install "placard[postgres]"``). The records here are
+the whole public interface; everything backend-specific, SQL included, lives
+in the backend modules.
 
 The location is an explicit argument, else the ``PLACARD_DB`` environment
 variable, else ``./placard.db``.
@@ -22,21 +27,44 @@ import unicodedata
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
+from typing import IO, Literal, Optional, Sequence
 
 from placard.errors import ConfigError
 from placard.records import Document, Result
 
 DB_ENV_VAR = "PLACARD_DB"
 DEFAULT_DB_PATH = "placard.db"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 IngestStatus = Literal["added", "unchanged", "updated", "failed"]
+REVIEW_STATES = ("machine", "confirmed", "edited", "rejected")
+REVIEW_ACTIONS = ("confirm", "reject", "reopen", "edit")
+AUDIT_ACTIONS = ("confirm", "edit", "reject", "reopen", "merge", "split")
+EVENT_ORDERS = ("date", "confidence", "recent")
+
+
+def is_postgres_url(location: str | os.PathLike | None) -> bool:
+    return isinstance(location, str) and location.strip().lower().startswith(POSTGRES_SCHEMES)
+
+
+def resolve_db_location(location: str | os.PathLike | None = None) -> str | Path:
+    """The store location: ``location``, else $PLACARD_DB, else ./placard.db;
+    a ``postgresql://`` URL stays a string, anything else is a file path."""
+    chosen = location if location not in (None, "") else os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH
+    if is_postgres_url(chosen):
+        return str(chosen).strip()
+    return Path(chosen).expanduser()
 
 
 def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
-    """The store location: ``path``, else $PLACARD_DB, else ./placard.db."""
+    """The store location as a file path: ``path``, else $PLACARD_DB, else ./placard.db."""
     chosen = path if path not in (None, "") else os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH
     return Path(chosen).expanduser()
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 @dataclass(frozen=True)
@@ -51,7 +79,13 @@ class EventQuery:
     match a date range. ``city`` and ``admin1`` are compared after folding case,
     accents and known renamings (Nur-Sultan = Astana). ``text`` keeps events
     whose evidence, claims, participants, organizers, targets, site or place
-    contain every word given, each as the start of a word.
+    contain every word given (in any source's evidence too), each as the
+    start of a word. ``response`` keeps events with that response type,
+    ``review`` those in that review state. Rejected events are left out unless
+    ``include_rejected`` or ``review="rejected"``. ``order``: "date" (oldest
+    first, undated last), "confidence" (lowest first: the review queue),
+    "recent" (newest date first, undated last); ties by id. ``doc_id`` keeps
+    the events that document is a source of.
     """
 
     date_from: Optional[str] = None
@@ -65,21 +99,67 @@ class EventQuery:
     text: Optional[str] = None
     limit: Optional[int] = None
     offset: int = 0
+    response: Optional[str] = None
+    review: Optional[str] = None
+    include_rejected: bool = False
+    order: str = "date"
+    doc_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document's report of a canonical event."""
+
+    mention_id: int            # the per-document event row
+    doc_id: str
+    url: Optional[str]
+    outlet: Optional[str]      # the URL's host without "www." ("rferl.org"), else None
+    title: Optional[str]
+    published: Optional[str]
+    evidence: tuple[str, ...]  # that document's evidence sentences for this event
+    evidence_spans: tuple[tuple[int, int], ...]  # offsets into that document's cleaned text
 
 
 @dataclass(frozen=True)
 class StoredEvent:
-    """One stored event; ``record`` is the codebook event object (section 2)
-    with ``confidence``, ``evidence`` and ``evidence_spans``."""
+    """One canonical event. ``record`` is the codebook event object (section 2)
+    with ``confidence``, ``evidence`` and ``evidence_spans``: the sources
+    merged (``placard.dedup``), or as an analyst reviewed it; its evidence is
+    the first source's. ``doc_id`` and ``url`` are the first source's (earliest
+    published)."""
 
     id: int
     doc_id: str
     url: Optional[str]
     record: dict
+    sources: tuple[Source, ...] = ()
+    review: str = "machine"    # "machine" | "confirmed" | "edited" | "rejected"
+    reviewed_by: Optional[str] = None
+    reviewed_at: Optional[str] = None  # ISO 8601 UTC
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One analyst action. ``before``/``after`` are the event as it was and
+    became: ``{"review", "record", "sources"}`` (mention ids), None where the
+    event did not exist (a split's new event before, a merged-away one after)."""
+
+    id: int
+    event_id: int
+    action: str                # confirm | edit | reject | reopen | merge | split
+    who: str
+    at: str                    # ISO 8601 UTC
+    before: Optional[dict]
+    after: Optional[dict]
+    note: Optional[str]
 
 
 @dataclass(frozen=True)
 class StoredDocument:
+    """A stored document; ``events`` counts its mentions. ``text`` (the cleaned
+    text the evidence spans point into) is filled by ``Store.document`` and
+    left None in ``Store.documents`` lists."""
+
     doc_id: str
     url: Optional[str]
     lang: Optional[str]
@@ -89,6 +169,7 @@ class StoredDocument:
     error: Optional[str]
     events: int
     ingested_at: str  # ISO 8601, UTC
+    text: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -104,28 +185,77 @@ class IngestOutcome:
 
 class Store(ABC):
     """A store of documents and events. Use ``Store.open()``; close it, or use
-    it as a context manager. Each ``ingest`` is one transaction."""
+    it as a context manager. Each ``ingest`` and each review action is one
+    transaction. Errors: ``StoreError`` (the database), ``InputError`` (a bad
+    value), ``ConfigError`` (a bad query), ``NotFound`` (an unknown id)."""
 
     location: str
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None) -> "Store":
-        """Open (creating it when missing) and migrate the store at ``path``."""
+    def open(cls, location: str | os.PathLike | None = None) -> "Store":
+        """Open (creating it when missing) and migrate the store at
+        ``location``: a file path, or a ``postgresql://user@host/db`` URL."""
+        chosen = resolve_db_location(location)
+        if isinstance(chosen, str):
+            from placard.store.postgres import PostgresStore
+
+            return PostgresStore.open_url(chosen)
         from placard.store.sqlite import SQLiteStore
 
-        return SQLiteStore.open_file(resolve_db_path(path))
+        return SQLiteStore.open_file(chosen)
 
     @abstractmethod
-    def ingest(self, result: Result, *, source: str | None = None) -> IngestOutcome: ...
+    def ingest(self, result: Result, *, source: str | None = None) -> IngestOutcome:
+        """Store a document and its events, then group them with other
+        documents' mentions of the same events. An unchanged document changes
+        nothing; a changed one replaces its mentions (events left without a
+        source disappear, unless reviewed)."""
 
     @abstractmethod
-    def events(self, query: EventQuery = EventQuery()) -> list[StoredEvent]: ...
+    def events(self, query: EventQuery = EventQuery()) -> list[StoredEvent]:
+        """Canonical events that match ``query``, with their sources."""
 
     @abstractmethod
     def count_events(self, query: EventQuery = EventQuery()) -> int: ...
 
     @abstractmethod
-    def event(self, event_id: int) -> StoredEvent | None: ...
+    def event(self, event_id: int) -> StoredEvent | None:
+        """One canonical event with its sources (rejected ones too)."""
+
+    @abstractmethod
+    def document(self, doc_id: str) -> StoredDocument | None:
+        """One document with its cleaned ``text``."""
+
+    @abstractmethod
+    def review(self, event_id: int, action: str, who: str, changes: dict | None = None,
+               note: str | None = None) -> StoredEvent:
+        """``confirm``, ``reject``, ``reopen`` (back to the machine: the record is
+        merged from the sources again, and the event may join others) or
+        ``edit`` (``changes``: a partial codebook record, validated; lists are
+        replaced, ``location`` and ``participants`` updated key by key). Returns
+        the event afterwards; writes an audit entry."""
+
+    @abstractmethod
+    def merge(self, event_ids: Sequence[int], who: str, note: str | None = None) -> StoredEvent:
+        """All sources of ``event_ids`` into the first; the others disappear."""
+
+    @abstractmethod
+    def split(self, event_id: int, mention_ids: Sequence[int], who: str, note: str | None = None) -> StoredEvent:
+        """The sources ``mention_ids`` leave ``event_id`` for a new event, returned."""
+
+    @abstractmethod
+    def audit(self, event_id: int | None = None, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+        """Audit entries, newest first; of one event (kept after it is merged away) or all."""
+
+    @abstractmethod
+    def export_gold(self, fh: IO[str], reviewed_only: bool = True) -> int:
+        """Gold JSONL (codebook section 3), one line per document; returns the
+        lines written. See ``placard.export.to_gold``."""
+
+    @abstractmethod
+    def recluster(self) -> int:
+        """Group every machine mention anew (after a change to the dedup rule);
+        reviewed events keep their sources. Returns the machine events after."""
 
     @abstractmethod
     def documents(
@@ -136,10 +266,12 @@ class Store(ABC):
 
     @abstractmethod
     def stats(self) -> dict:
-        """``{"documents", "events", "failures", "by_language", "by_form",
-        "by_status", "by_country"}``; the ``by_*`` values map a value
-        ("unknown" for none) to a count, most frequent first. ``by_language``
-        counts the documents processed without failure."""
+        """``{"documents", "events", "mentions", "failures", "by_language",
+        "by_form", "by_status", "by_country", "by_review"}``; the ``by_*``
+        values map a value ("unknown" for none) to a count, most frequent
+        first. ``events`` and the event groups count canonical events that are
+        not rejected (``by_review`` counts all); ``by_language`` counts the
+        documents processed without failure."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -241,12 +373,13 @@ def search_words(text: str) -> list[str]:
     return words
 
 
-def search_body(record: dict) -> str:
-    """The words of an event that a text query looks in."""
+def search_body(record: dict, evidence: Sequence[str] = ()) -> str:
+    """The words of an event that a text query looks in: its record, and
+    ``evidence`` (every source's sentences) when given."""
     location = record.get("location") or {}
     participants = record.get("participants") or {}
     parts: list[str | None] = [
-        *record.get("evidence", []),
+        *(evidence or record.get("evidence", [])),
         *(claim.get("text") for claim in record.get("claims", [])),
         participants.get("text"),
         *record.get("organizers", []),
@@ -267,7 +400,23 @@ def issues_of(record: dict) -> list[str]:
     return list(seen)
 
 
+def outlet_of(url: str | None) -> str | None:
+    """The host of ``url`` without "www." ("https://www.rferl.org/a/1" -> "rferl.org")."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
 __all__ = [
-    "DB_ENV_VAR", "DEFAULT_DB_PATH", "EventQuery", "IngestOutcome", "Store", "StoredDocument",
-    "StoredEvent", "resolve_db_path",
+    "AUDIT_ACTIONS", "AuditEntry", "DB_ENV_VAR", "DEFAULT_DB_PATH", "EVENT_ORDERS", "EventQuery",
+    "IngestOutcome", "REVIEW_ACTIONS", "REVIEW_STATES", "Source", "Store", "StoredDocument", "StoredEvent",
+    "is_postgres_url", "resolve_db_location", "resolve_db_path",
 ]
