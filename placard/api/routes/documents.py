@@ -46,23 +46,9 @@ def default_doc_id(body: DocumentIn) -> str:
     return "api-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def events_of_document(store: Store, doc_id: str, records: list[dict]) -> list[StoredEvent]:
-    """The canonical events that have ``doc_id`` among their sources.
-
-    The store has no lookup by document, so the search is narrowed to the
-    cities the document's records name (a merged event keeps its city); when
-    that finds nothing (an analyst moved the event), every event is looked at.
-    """
-    if not records:
-        return []
-    cities = {(r.get("location") or {}).get("city") for r in records}
-    narrow = [EventQuery(city=c, include_rejected=True) for c in cities if c]
-    everything = [EventQuery(include_rejected=True)]
-    for queries in ([narrow, everything] if narrow and None not in cities else [everything]):
-        found = {e.id: e for q in queries for e in store.events(q) if any(s.doc_id == doc_id for s in e.sources)}
-        if found:
-            return sorted(found.values(), key=lambda e: e.id)
-    return []
+def events_of_document(store: Store, doc_id: str) -> list[StoredEvent]:
+    """The canonical events that have ``doc_id`` among their sources."""
+    return sorted(store.events(EventQuery(doc_id=doc_id, include_rejected=True)), key=lambda e: e.id)
 
 
 @router.post("/documents", response_model=IngestOut, status_code=201, summary="Extract and store a document",
@@ -83,7 +69,7 @@ def post_document(body: DocumentIn, request: Request, response: Response,
     record = result.to_record()
     with access.open() as store:
         outcome = store.ingest(result, source=f"api:{who}")
-        events = events_of_document(store, doc.id, record["events"])
+        events = events_of_document(store, doc.id)
     if outcome.status == "unchanged":
         response.status_code = 200
     return {"doc_id": doc.id, "status": outcome.status, "events": [event_json(e) for e in events],
