@@ -1,4 +1,4 @@
-"""Reading documents: JSONL, JSON, plain text and HTML files, folders, standard input.
+"""Reading documents: JSONL, JSON, plain text, HTML and WARC files, folders, standard input.
 
 Bad input never stops a run: every problem becomes one ``ReadFailure`` with a
 one-line reason, in input order, and reading goes on with the next document.
@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 JSON_TYPES = (".jsonl", ".json")
 PAGE_TYPES = (".txt", ".html", ".htm")
-KNOWN_TYPES = JSON_TYPES + PAGE_TYPES
+WARC_TYPES = (".warc", ".warc.gz")  # HTML responses only: see placard/warc.py
+KNOWN_TYPES = JSON_TYPES + PAGE_TYPES + WARC_TYPES
 STDIN = "-"
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -134,7 +135,8 @@ class DocumentReader:
     """Iterates over the documents of ``paths`` (files, folders, ``"-"`` for standard input).
 
     ``published`` and ``lang`` fill in what a document does not say itself.
-    ``warnings`` maps a document id to notes about it (truncation, fields ignored).
+    ``warnings`` maps a document id to notes about it (truncation, fields ignored);
+    ``warc_stats`` counts the WARC records read and skipped (by reason).
     """
 
     def __init__(
@@ -153,6 +155,9 @@ class DocumentReader:
         self.max_bytes = max_bytes
         self.warnings: dict[str, tuple[str, ...]] = {}
         self._seen: set[str] = set()
+        from placard.warc import WarcStats  # placard.warc imports this module
+
+        self.warc_stats = WarcStats()
 
     def __iter__(self) -> Iterator[Item]:
         for path in self.paths:
@@ -162,7 +167,7 @@ class DocumentReader:
 
     def _read_path(self, path: str) -> Iterator[Item]:
         if path == STDIN:
-            yield from self._read_jsonl_lines(sys.stdin.buffer, "<stdin>")
+            yield from self.read_jsonl_lines(sys.stdin.buffer, "<stdin>")
         elif os.path.isdir(path):
             for file_path, relative, error in _walk(path):
                 if error is not None:
@@ -184,9 +189,11 @@ class DocumentReader:
         try:
             if extension == ".jsonl":
                 with open(path, "rb") as handle:
-                    yield from self._read_jsonl_lines(handle, path)
+                    yield from self.read_jsonl_lines(handle, path)
             elif extension == ".json":
                 yield from self._read_json(path)
+            elif extension in WARC_TYPES:
+                yield from self._read_warc(path)
             else:
                 yield self._read_page(path, name, html=extension != ".txt")
         except OSError as exc:
@@ -194,7 +201,7 @@ class DocumentReader:
 
     # --- JSON documents ---
 
-    def _read_jsonl_lines(self, stream: Iterable[bytes], source: str) -> Iterator[Item]:
+    def read_jsonl_lines(self, stream: Iterable[bytes], source: str) -> Iterator[Item]:
         for number, raw in enumerate(stream, start=1):
             if not raw.strip():
                 continue
@@ -285,6 +292,18 @@ class DocumentReader:
             return cut
         return body
 
+    # --- WARC archives ---
+
+    def _read_warc(self, path: str) -> Iterator[Item]:
+        from placard.warc import read_warc
+
+        with open(path, "rb") as handle:
+            for item in read_warc(handle, path, stats=self.warc_stats, lang=self.lang, published=self.published,
+                                  max_bytes=self.max_bytes, seen=self._seen, warnings=self.warnings):
+                if isinstance(item, Document) and item.id in self.warnings:
+                    log.warning("%s: %s", item.id, "; ".join(self.warnings[item.id]))
+                yield item
+
     # --- pages ---
 
     def _read_page(self, path: str, name: str, html: bool) -> Item:
@@ -364,6 +383,7 @@ def iter_documents(
     published: Optional[str] = None,
     lang: Optional[str] = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[Item]:
-    """Documents and read failures of ``paths``, in input order (see ``DocumentReader``)."""
-    return iter(DocumentReader(paths, published=published, lang=lang, max_bytes=max_bytes))
+) -> DocumentReader:
+    """Documents and read failures of ``paths``, in input order: a ``DocumentReader`` to iterate
+    over once, its ``warnings`` and ``warc_stats`` filled in as it goes."""
+    return DocumentReader(paths, published=published, lang=lang, max_bytes=max_bytes)

@@ -126,7 +126,7 @@ def test_reading_html_declared_charset_is_used(tmp_path):
 @pytest.mark.parametrize(
     "path,reason",
     [
-        ("notes.pdf", "unsupported file type '.pdf' (known: .jsonl, .json, .txt, .html, .htm)"),
+        ("notes.pdf", "unsupported file type '.pdf' (known: .jsonl, .json, .txt, .html, .htm, .warc, .warc.gz)"),
         ("missing.txt", "cannot open: no such file or directory"),
         ("missing.pdf", "cannot open: no such file or directory"),
     ],
@@ -136,11 +136,11 @@ def test_reading_unsupported_or_missing_path(path, reason):
     assert list(iter_documents([full])) == [ReadFailure(full, reason, full)]
 
 
-def test_reading_warc_is_not_supported_yet(tmp_path):
+def test_reading_broken_warc_is_one_failure(tmp_path):
     warc = tmp_path / "crawl.warc.gz"
     warc.write_bytes(b"\x1f\x8b")
     (item,) = iter_documents([warc])
-    assert item.reason.startswith("unsupported file type '.warc.gz'")
+    assert isinstance(item, ReadFailure) and "WARC" in item.reason  # tests/test_warc.py covers WARC reading
 
 
 def test_reading_unreadable_file(tmp_path, monkeypatch):

@@ -74,7 +74,7 @@ def test_store_open_creates_file_with_schema_once(tmp_path):
     conn = sqlite3.connect(path)
     versions = conn.execute("SELECT version FROM schema_version").fetchall()
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert versions == [(1,), (2,)]
+    assert versions == [(1,), (2,), (3,)]
     assert {"documents", "mentions", "events", "evidence", "event_issues", "event_responses", "audit"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -158,7 +158,7 @@ def test_store_postgres_open_migrates_once():
         Store.open(url).close()
         Store.open(url).close()
         with psycopg.connect(url) as conn:
-            assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+            assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,), (3,)]
 
 
 def test_store_open_refuses_newer_schema(tmp_path):

@@ -31,4 +31,4 @@ def main(verbose: int) -> None:
 
 
 # Sub-modules register their commands on ``main``.
-from placard.cli import evaluate as _evaluate, extract as _extract, serve as _serve, store as _store  # noqa: E402,F401
+from placard.cli import evaluate as _evaluate, extract as _extract, serve as _serve, spark as _spark, store as _store, watch as _watch  # noqa: E402,F401

@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 import click
 
@@ -71,33 +71,31 @@ def _check_choice(value: Optional[str], option: str, vocabulary: Iterable[str]) 
 # --- placard ingest -------------------------------------------------------
 
 
-def _read(paths: Iterable[Path], published: Optional[str], lang: Optional[str]) -> Iterator[object]:
+def _read(paths: Iterable[Path], published: Optional[str], lang: Optional[str]):
+    """The documents and read failures of ``paths``; ``warc_stats`` on it counts skipped WARC records."""
     from placard.reading import iter_documents
 
-    return iter_documents(list(paths), published=published, lang=lang)
+    return iter_documents([str(p) for p in paths], published=published, lang=lang)
 
 
-def _result_of(pipeline, item) -> tuple[Result, Optional[str]]:
-    """The pipeline's result for a Document, or a failed result for a ReadFailure."""
+def _failure_source(item) -> Optional[str]:
     if isinstance(item, Document):
-        try:
-            return pipeline.run(item), None
-        except Exception as exc:  # a bug in one stage must not end a long run; the summary lists it
-            log.debug("pipeline failed on %s", item.id, exc_info=True)
-            return Result(doc_id=item.id, error=f"internal error: {type(exc).__name__}: {exc}"), None
+        return None
     source = getattr(item, "source", None)
-    doc_id = getattr(item, "doc_id", None) or str(source)
-    return Result(doc_id=doc_id, error=getattr(item, "reason", None) or "unreadable"), source and str(source)
+    return source and str(source)
 
 
-def _summary(outcomes: list[IngestOutcome], store: Store) -> list[str]:
+def _summary(outcomes: list[IngestOutcome], store: Store, warc_stats=None, events_found: int = 0) -> list[str]:
     counts = Counter(o.status for o in outcomes)
     stored = sum(o.events for o in outcomes if o.status in ("added", "updated"))
+    skipped = sum(warc_stats.skipped.values()) if warc_stats is not None else 0
     lines = [
-        f"documents read: {len(outcomes)}",
+        f"documents read: {len(outcomes)}, skipped: {skipped}, events found: {events_found}",
         f"added: {counts['added']}, unchanged: {counts['unchanged']}, updated: {counts['updated']}, "
         f"failed: {counts['failed']}",
     ]
+    if warc_stats is not None and warc_stats.summary():
+        lines.append(f"skipped {warc_stats.summary()}")
     lines += [f"  failed {o.doc_id}: {o.error}" for o in outcomes if o.status == "failed"]
     totals = store.stats()
     lines.append(f"events stored: {stored}")
@@ -119,13 +117,17 @@ def _summary(outcomes: list[IngestOutcome], store: Store) -> list[str]:
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (documents/s) on stderr. Default: on when stderr is a "
                    f"terminal, or once a run passes {LONG_RUN_DOCUMENTS:,} documents.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes running the pipeline (each builds it once); the store is written from this one. "
+                   "Example: --workers 4")
 @click.pass_context
 def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optional[str],
-                   published: Optional[str], lang: Optional[str], progress: Optional[bool]) -> None:
+                   published: Optional[str], lang: Optional[str], progress: Optional[bool], workers: int) -> None:
     """Extract events from the documents at PATHS and keep them in the store.
 
     PATHS are .jsonl files (one document a line: codebook section 3), .txt or
-    .html files, folders of them, or - for JSON lines on standard input. Each
+    .html files, .warc/.warc.gz web archives (their HTML responses), folders
+    of them, or - for JSON lines on standard input. Each
     document is one transaction: stop
     the run at any point and what was stored stays. Ingesting a document again
     changes nothing when its content (text or HTML, publication date,
@@ -144,14 +146,21 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optiona
       PLACARD_DB=/data/events.db placard ingest feed.jsonl
       placard ingest feed.jsonl --db postgresql://placard@db.example/events
       zcat archive.jsonl.gz | placard ingest - --db archive.db
+      placard ingest crawl/ --workers 4                  # .warc.gz files, 4 processes
     """
     _check_date(published, "--published")
-    try:
-        from placard.pipeline import Pipeline
+    pipeline = None
+    if workers == 1:
+        try:
+            from placard.pipeline import Pipeline
 
-        pipeline = Pipeline.default()
-    except (PlacardError, ImportError) as exc:
-        raise click.ClickException(f"cannot build the extraction pipeline: {exc}") from None
+            pipeline = Pipeline.default()
+        except (PlacardError, ImportError) as exc:
+            raise click.ClickException(f"cannot build the extraction pipeline: {exc}") from None
+    from placard.parallel import run_items
+
+    reader = _read(paths, published, lang)
+    events_found = 0
 
     outcomes: list[IngestOutcome] = []
     interrupted = False
@@ -159,16 +168,16 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], db_path: Optiona
         with Store.open(db_path) as store:
             bar = Progress(progress, "ingesting")
             try:
-                for item in _read(paths, published, lang):
-                    result, source = _result_of(pipeline, item)
-                    outcomes.append(store.ingest(result, source=source))
-                    bar.advance()
+                for item, result in run_items(reader, workers=workers, pipeline=pipeline):
+                    outcomes.append(store.ingest(result, source=_failure_source(item)))
+                    events_found += len(result.events)
+                    bar.advance(events=len(result.events), failed=result.error is not None)
             except KeyboardInterrupt:
                 # Every document already counted is committed; say so and stop.
                 interrupted = True
             finally:
                 bar.close()
-            for line in _summary(outcomes, store):
+            for line in _summary(outcomes, store, getattr(reader, "warc_stats", None), events_found):
                 click.echo(line)
     except PlacardError as exc:
         raise click.ClickException(f"{exc} (after {len(outcomes)} documents)") from None

@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 from placard.dedup import fold
 from placard.errors import ConfigError, StoreError
 from placard.store import redact_url
+from placard.store.feedstate import FeedStateStore
 from placard.store.reviewing import ReviewingStore
 from placard.store.sql import SCHEMA_VERSION_DDL, load_migrations, now
 
@@ -34,7 +35,7 @@ def _translate(sql: str) -> str:
     return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
 
 
-class PostgresStore(ReviewingStore):
+class PostgresStore(ReviewingStore, FeedStateStore):
     db_errors = (psycopg.Error,) if psycopg else ()
     no_limit = None
 

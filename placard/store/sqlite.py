@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from placard.errors import StoreError
+from placard.store.feedstate import FeedStateStore
 from placard.store.reviewing import ReviewingStore
 from placard.store.sql import SCHEMA_VERSION_DDL, load_migrations, now
 
@@ -33,7 +34,7 @@ def split_statements(sql: str) -> list[str]:
     return statements
 
 
-class SQLiteStore(ReviewingStore):
+class SQLiteStore(ReviewingStore, FeedStateStore):
     db_errors = (sqlite3.Error,)
     no_limit = -1
 
