@@ -274,8 +274,9 @@ def run_job(spark, inputs: Sequence[str], output: str, *, partitions: Optional[i
     rdds = []
     if jsonl_paths:
         lines = spark.read.text(jsonl_paths).select(F.input_file_name().alias("path"), "value")
-        if partitions:
-            lines = lines.repartition(partitions) if lines.rdd.getNumPartitions() < partitions else lines
+        # a file under Spark's split size is one partition, one core: spread it over the executors
+        wanted = partitions or 2 * context.defaultParallelism
+        lines = lines.repartition(wanted) if lines.rdd.getNumPartitions() < wanted else lines
         rdds.append(lines.rdd.map(tuple).mapPartitionsWithIndex(process_jsonl_partition))
     if warc_paths:
         files = context.binaryFiles(",".join(warc_paths), minPartitions=partitions or context.defaultParallelism)
