@@ -252,8 +252,10 @@ def start_session(master: Optional[str] = None, app_name: str = "placard", **con
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    # Workers must run this interpreter (the one placard is installed in) unless told otherwise.
-    if "PYSPARK_PYTHON" not in os.environ:
+    # Workers must run this interpreter (the one placard is installed in) unless told otherwise;
+    # PySpark reads the variable when it starts the context, the config key only under spark-submit.
+    if "PYSPARK_PYTHON" not in os.environ and not under_spark_submit():
+        os.environ["PYSPARK_PYTHON"] = sys.executable
         builder = builder.config("spark.pyspark.python", sys.executable)
     if not under_spark_submit():
         builder = builder.config("spark.ui.showConsoleProgress", "true")  # spark-submit's own setting wins
