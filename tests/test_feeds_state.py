@@ -6,17 +6,8 @@ import pytest
 
 from placard.errors import InputError
 from placard.store.feedstate import MAX_ATTEMPTS
-from placard.store.testing import postgres_skip_reason, postgres_test_url, temporary_store
 
 FEED = "https://news.example/rss.xml"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    if request.param == "postgres" and not postgres_test_url():
-        pytest.skip(postgres_skip_reason())
-    with temporary_store(request.param, tmp_path) as opened:
-        yield opened
 
 
 def test_feeds_state_unknown_feed_has_no_state(store):

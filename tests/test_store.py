@@ -50,14 +50,6 @@ def make_result(doc_id: str, text: str, events=(), *, published="2024-06-25", la
     return Result(doc_id=doc_id, article=article)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    if request.param == "postgres" and not postgres_test_url():
-        pytest.skip(postgres_skip_reason())
-    with temporary_store(request.param, tmp_path) as opened:
-        yield opened
-
-
 @pytest.fixture
 def sqlite_store(tmp_path):
     with Store.open(tmp_path / "events.db") as opened:

@@ -10,16 +10,7 @@ import pytest
 
 from placard.errors import InputError, NotFound
 from placard.store import EventQuery
-from placard.store.testing import postgres_skip_reason, postgres_test_url, temporary_store
 from tests.test_store_dedup import report
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    if request.param == "postgres" and not postgres_test_url():
-        pytest.skip(postgres_skip_reason())
-    with temporary_store(request.param, tmp_path) as opened:
-        yield opened
 
 
 @pytest.fixture
