@@ -302,7 +302,7 @@ def test_dates_october_needs_a_day_or_month_word_in_kazakh():
 
 
 def test_dates_are_fast():
-    sentence = ("On June 3, dozens of women rallied in front of the akimat in Almaty, and on Monday "
+    sentence = ("On June 3, some forty nurses picketed outside the clinic in Almaty, and on Monday "
                 "police detained 12 of them; 1510 views; the next day 120 tenge fines were paid. ")
     text = (sentence * 10)[:1300]
     published = parse_published(EN)
