@@ -59,7 +59,6 @@ class Draft:
     city: Optional[Place] = None
     region: Optional[Place] = None  # admin1 or country when no city is named
     date: Optional[ResolvedDate] = None
-    date_explicit: bool = False
     end_date: Optional[ResolvedDate] = None
     date_kind: Optional[str] = None  # "explicit", "weekday", ... (DateMention.kind)
     specificity: float = 0.0
@@ -129,11 +128,30 @@ class EventBuilder:
         self.says_capital = [bool(capital_regex and capital_regex.search(self.sentence_text(i))) for i in range(n)]
         # a protest story: police detaining people in a named city reports a protest there
         self.protest_story = any(t.strength >= 0.9 for t in article.triggers)
-        self.trigger_regex = re.compile("|".join(r.regex.pattern for r in lexicon.triggers), re.IGNORECASE)
         self.last_date: Optional[ResolvedDate] = None
         self.date_kind: Optional[str] = None  # kind of the date of the sentence being read
+        # per sentence, asked both while grouping and while filling fields
+        self._crowds: dict[int, Optional[fields.Crowd]] = {}
+        self._sites: dict[int, Optional[str]] = {}
+        self._responses: dict[int, list[Response]] = {}
 
     # -------------------------------------------------------------- reading
+    def crowd_at(self, i: int) -> Optional[fields.Crowd]:
+        if i not in self._crowds:
+            self._crowds[i] = fields.find_crowd(self.lexicon, self.sentence_text(i), self.lexicon.any_trigger,
+                                                self.masks[i])
+        return self._crowds[i]
+
+    def site_at(self, i: int) -> Optional[str]:
+        if i not in self._sites:
+            self._sites[i] = fields.site_in(self.lexicon, self.sentence_text(i))
+        return self._sites[i]
+
+    def responses_at(self, i: int) -> list[Response]:
+        if i not in self._responses:
+            self._responses[i] = fields.responses_in(self.lexicon, self.sentence_text(i))
+        return self._responses[i]
+
     def sentence_text(self, i: int) -> str:
         s = self.article.sentences[i]
         return self.text[s.start:s.end]
@@ -222,9 +240,8 @@ class EventBuilder:
         score = 0.0
         score += 1.0 if date is not None else 0.0
         score += 1.0 if cities else 0.0
-        crowd = fields.find_crowd(self.lexicon, segment, self.trigger_regex, self.masks[i])
-        score += 1.0 if crowd is not None else 0.0
-        score += 0.5 if fields.site_in(self.lexicon, segment) else 0.0
+        score += 1.0 if self.crowd_at(i) is not None else 0.0
+        score += 0.5 if self.site_at(i) else 0.0
         if max(t.strength for t in triggers) >= 0.9:
             score += 0.5
         if fields.is_generic(self.lexicon, segment):
@@ -350,7 +367,7 @@ class EventBuilder:
         if date is not None and (draft.date is None or (
                 self.PRECISION_RANK[date.precision] < self.PRECISION_RANK[draft.date.precision]
                 and _dates_agree(date, draft.date))):
-            draft.date, draft.date_explicit = date, True  # the more precise date wins
+            draft.date = date  # the more precise date wins
             draft.date_kind = self.date_kind
         if regions and draft.region is None:
             draft.region = regions[0]
@@ -370,7 +387,7 @@ class EventBuilder:
         has_claim = bool(self.lexicon.claim_cues and self.lexicon.claim_cues.search(segment))
         gives_missing_date = draft.date is None and i - last == 1 and any(
             d.date is not None and d.kind in ("explicit", "weekday") for d in self.dates_at[i]) and bool(
-            fields.site_in(self.lexicon, segment) or (self.lexicon.people and self.lexicon.people.search(segment)))
+            self.site_at(i) or (self.lexicon.people and self.lexicon.people.search(segment)))
         if FOLLOW_UP.search(segment) or ((has_response or has_claim or gives_missing_date) and i - last <= 1):
             if self.dates_at[i] and not any(_dates_agree(d.date, draft.date) for d in self.dates_at[i]):
                 return
@@ -379,7 +396,6 @@ class EventBuilder:
     # -------------------------------------------------------------- fields
     def finish(self, draft: Draft, index: int) -> Optional[Event]:
         article, lexicon = self.article, self.lexicon
-        segments = [self.sentence_text(i) for i in draft.sentences]
         trigger_sentences = sorted({t.sentence for t in draft.triggers})
         trigger_text = " ".join(self.sentence_text(i) for i in trigger_sentences)
 
@@ -430,8 +446,7 @@ class EventBuilder:
         if status == "planned" and published is not None and (date is None or date.value <= published.value):
             # called for, then police detained or blocked the people: it could not take place
             blocked = {"detained", "blocked", "dispersed"}
-            if any(r.type in blocked for i in draft.sentences
-                   for r in fields.responses_in(lexicon, self.sentence_text(i))):
+            if any(r.type in blocked for i in draft.sentences for r in self.responses_at(i)):
                 status = "prevented"
         if date is None and published is not None and status == "occurred":
             first = article.sentences[trigger_sentences[0]]
@@ -443,7 +458,7 @@ class EventBuilder:
         participants = None
         for group in (trigger_sentences, [s for s in draft.sentences if s not in trigger_sentences]):
             for i in group:
-                found = fields.find_crowd(lexicon, self.sentence_text(i), self.trigger_regex, self.masks[i])
+                found = self.crowd_at(i)
                 # the main crowd, not "a small group of protesters" who clashed later
                 if found is not None and not found.is_count_of_detained and (
                         crowd is None or (found.size_max or found.size_min or 0) > (crowd.size_max or crowd.size_min or 0)):
@@ -463,13 +478,13 @@ class EventBuilder:
         form = self.choose_form(draft, crowd)
         claims, targets, responses, organizers = [], [], {}, []
         site = None
-        for i, segment in zip(draft.sentences, segments):
+        for i in draft.sentences:
             original = article.text[article.sentences[i].start:article.sentences[i].end]
             for claim in fields.claims_in(lexicon, original):
                 if all(claim.text != c.text for c in claims):
                     claims.append(claim)
             targets += [t for t in fields.targets_in(lexicon, original, self.masks[i]) if t not in targets]
-            for response in fields.responses_in(lexicon, segment):
+            for response in self.responses_at(i):
                 if response.type not in responses or (responses[response.type].count is None and response.count):
                     responses[response.type] = response
             organizers += [o for o in fields.organizers_in(lexicon, original) if o not in organizers]
@@ -569,4 +584,4 @@ class ExtractStage:
         return article.evolve(events=tuple(EventBuilder(article, lexicon).events()))
 
 
-__all__ = ["ExtractStage", "EventBuilder", "Draft", "Response"]
+__all__ = ["ExtractStage", "EventBuilder", "Draft"]

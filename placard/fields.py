@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from placard.lexicon import Lexicon, word_regex
+from placard.lexicon import Lexicon
 from placard.records import Claim, Response
 
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,\u00a0 ]\d{3})+|\d+)(?![\d])")
@@ -343,5 +343,5 @@ def is_generic(lexicon: Lexicon, segment: str) -> bool:
 
 __all__ = [
     "Crowd", "find_crowd", "participants_phrase", "groups_in", "claims_in", "targets_in", "responses_in",
-    "site_in", "organizers_in", "status_cue", "is_generic", "parse_number", "word_regex",
+    "site_in", "organizers_in", "status_cue", "is_generic", "parse_number",
 ]

@@ -40,6 +40,7 @@ class TriggerRule:
 class Lexicon:
     lang: str
     triggers: tuple[TriggerRule, ...]
+    any_trigger: Optional[Pattern[str]]  # every trigger pattern in one regex
     not_protest: Optional[Pattern[str]]
     generic: Optional[Pattern[str]]
     planned: Optional[Pattern[str]]
@@ -123,6 +124,7 @@ def build_lexicon(data: dict) -> Lexicon:
         return Lexicon(
             lang=lang,
             triggers=tuple(triggers),
+            any_trigger=re.compile("|".join(r.regex.pattern for r in triggers), FLAGS) if triggers else None,
             not_protest=word_regex(data.get("not_protest", {}).get("patterns", [])),
             generic=word_regex(data.get("generic", {}).get("patterns", [])),
             planned=word_regex(status.get("planned", [])),
