@@ -73,15 +73,19 @@ def flat_row(event: StoredEvent) -> dict:
     }
 
 
-def to_csv(events: Iterable[StoredEvent], fh: TextIO) -> int:
-    """A header row, then one row per event. Open ``fh`` with ``newline=""``."""
-    writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+def _write_csv(rows: Iterable[dict], columns: Sequence[str], fh: TextIO) -> int:
+    writer = csv.DictWriter(fh, fieldnames=columns)
     writer.writeheader()
     count = 0
-    for event in events:
-        writer.writerow({k: ("" if v is None else v) for k, v in flat_row(event).items()})
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
         count += 1
     return count
+
+
+def to_csv(events: Iterable[StoredEvent], fh: TextIO) -> int:
+    """A header row, then one row per event. Open ``fh`` with ``newline=""``."""
+    return _write_csv(map(flat_row, events), CSV_COLUMNS, fh)
 
 
 def to_jsonl(events: Iterable[StoredEvent], fh: TextIO) -> int:
@@ -224,13 +228,7 @@ def acled_row(event: StoredEvent) -> dict:
 
 def to_acled_csv(events: Iterable[StoredEvent], fh: TextIO) -> int:
     """ACLED-like CSV: a header row, then one row per event. Open ``fh`` with ``newline=""``."""
-    writer = csv.DictWriter(fh, fieldnames=ACLED_COLUMNS)
-    writer.writeheader()
-    count = 0
-    for event in events:
-        writer.writerow({k: ("" if v is None else v) for k, v in acled_row(event).items()})
-        count += 1
-    return count
+    return _write_csv(map(acled_row, events), ACLED_COLUMNS, fh)
 
 
 # --- gold JSONL -------------------------------------------------------------------

@@ -7,7 +7,7 @@ character offsets into ``Article.text`` (the cleaned text).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal, Optional
 
 Precision = Literal["day", "month", "year"]
@@ -214,7 +214,6 @@ class Result:
     doc_id: str
     article: Optional[Article] = None
     error: Optional[str] = None
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def events(self) -> tuple[Event, ...]:

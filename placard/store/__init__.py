@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -334,24 +333,13 @@ def fold_name(name: str | None) -> str | None:
     return " ".join(re.findall(r"\w+", bare)) or None
 
 
-@functools.cache
-def _canonical_city_key():
-    # The gazetteer folds renamings (Nur-Sultan = Astana); without it a plain
-    # fold still makes the filter case- and accent-blind.
-    try:
-        from placard.places import canonical_city_key
-    except ImportError:
-        return None
-    return canonical_city_key
-
-
 def city_key(name: str | None) -> str | None:
-    """The key a city is stored and looked up under."""
+    """The key a city is stored and looked up under: renamings folded (Nur-Sultan = Astana)."""
     if not name:
         return None
-    canonical = _canonical_city_key()
-    key = canonical(name) if canonical else None
-    return key or fold_name(name)
+    from placard.places import canonical_city_key  # the gazetteer loads on first use, not on import
+
+    return canonical_city_key(name) or fold_name(name)
 
 
 def content_hash(doc: Document) -> str:
